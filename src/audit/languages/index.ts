@@ -1,0 +1,13 @@
+import type { LanguageSupport } from './language.js';
+import { loadTypeScript } from './typescript/parser.js';
+import { typescriptLanguage } from './typescript/index.js';
+
+/**
+ * The languages the audit reads. A new language (Python's pytest, Java's JUnit, Go's testing) is a
+ * folder beside `typescript/` with a `LanguageSupport` and one line here.
+ */
+export function languages(projectDir: string): readonly LanguageSupport[] {
+  return [typescriptLanguage(loadTypeScript(projectDir))];
+}
+
+export type { LanguageSupport, SourceText } from './language.js';

@@ -1,0 +1,44 @@
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import type * as TS from 'typescript';
+import { MissingPeerDependencyError } from '../../../errors.js';
+
+export type TypeScriptApi = typeof TS;
+
+let loaded: TypeScriptApi | undefined;
+
+/**
+ * The audit reads code with the `typescript` package's parser: pure JavaScript (nothing native to
+ * download), error-tolerant (a file with syntax errors still yields a tree), and it reads TS, TSX,
+ * JS and JSX alike. It is an optional peer: the audited project's own copy is preferred, then
+ * eventproof's. See docs/decisions/0005-audit-parser.md.
+ */
+export function loadTypeScript(projectDir: string): TypeScriptApi {
+  if (loaded) return loaded;
+  const attempts = [join(projectDir, 'package.json'), import.meta.url];
+  let lastError: unknown;
+  for (const from of attempts) {
+    try {
+      const required = createRequire(from)('typescript') as TypeScriptApi;
+      if (typeof required.createSourceFile === 'function') return (loaded = required);
+    } catch (error) {
+      lastError = error;
+    }
+  }
+  throw new MissingPeerDependencyError(
+    'typescript',
+    'eventproof audit reads code with the TypeScript parser, so it',
+    lastError,
+  );
+}
+
+/**
+ * How the audit asks for a syntax tree: the newest syntax, and no JSDoc trees, which no rule reads
+ * (TypeScript ≥ 5.3 then skips them; older versions ignore the option and parse them anyway).
+ */
+export function sourceFileOptions(ts: TypeScriptApi): TS.CreateSourceFileOptions {
+  return {
+    languageVersion: ts.ScriptTarget.Latest,
+    jsDocParsingMode: (ts.JSDocParsingMode as typeof TS.JSDocParsingMode | undefined)?.ParseNone,
+  };
+}

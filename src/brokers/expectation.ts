@@ -1,0 +1,292 @@
+import type { EventType } from '../contracts/types.js';
+import { AssertionFailedError, DecodeError, TimeoutError, failure } from '../errors.js';
+import { checkWhere } from '../harness/compare.js';
+import { describeExpectation, describeRecord, show } from '../harness/format.js';
+import { describeNearMisses, nearMisses, type NearMiss } from '../harness/near-misses.js';
+import type { PublishedRecord, RecordedVia } from '../harness/types.js';
+import type { Inbox } from './inbox.js';
+import type {
+  DestinationExpectation,
+  ReceiveFilter,
+  ReceiveMatch,
+  ReceivedMessage,
+  ReceiveNothingOptions,
+  ReceiveOptions,
+} from './probe.js';
+
+/** What an expectation needs from its probe. @internal */
+export interface Observation {
+  readonly broker: 'kafka' | 'rabbitmq' | 'sqs';
+  readonly inbox: Inbox;
+  /** Starts reading the destination (idempotent). */
+  start(): Promise<void>;
+  /** Called when an assertion stops waiting, so pull-based probes can stop polling. */
+  release?(): void;
+  /** Resolves once the probe has read everything the broker holds for the destination. */
+  caughtUp(timeoutMs: number): Promise<void>;
+}
+
+const ANY = '(message)';
+const anyType = { name: ANY } as EventType;
+
+interface Matcher {
+  readonly type: EventType;
+  readonly where: unknown;
+  readonly label: string;
+  matches(message: ReceivedMessage): boolean;
+  record(message: ReceivedMessage): PublishedRecord;
+  /** Why a message of the right type and payload still does not count (key, headers). */
+  extraMiss(message: ReceivedMessage): string | undefined;
+}
+
+/** @internal */
+export function destinationExpectation(observation: Observation): DestinationExpectation {
+  const { inbox } = observation;
+  const held = async <T>(body: () => Promise<T>): Promise<T> => {
+    try {
+      return await body();
+    } finally {
+      observation.release?.();
+      inbox.reportedUntil = Date.now();
+    }
+  };
+  return {
+    received: () => inbox.all(),
+    toReceive: <Payload>(match: ReceiveMatch<Payload>, options: ReceiveOptions = {}) =>
+      held(() => receive<Payload>(observation, match, options)),
+    toReceiveNothing: (options: ReceiveNothingOptions = {}) =>
+      held(() => receiveNothing(observation, options)),
+  };
+}
+
+async function receive<Payload>(
+  observation: Observation,
+  match: ReceiveMatch<Payload>,
+  options: ReceiveOptions,
+) {
+  const { inbox } = observation;
+  const timeoutMs = options.timeoutMs ?? 5000;
+  const count = options.count ?? 1;
+  const deadline = Date.now() + timeoutMs;
+  const matcher = matcherOf(match as ReceiveMatch, observation.broker);
+  await observation.start();
+  const scan = scanner(inbox, (m) => matcher.matches(m));
+  const found = await waitUntil(inbox, deadline, () => {
+    const hits = scan();
+    return hits.length >= count ? hits : undefined;
+  });
+  if (found === undefined) throw timeout(observation, matcher, count, timeoutMs, inbox.reportedUntil);
+  if (!options.atLeast) {
+    await observation.caughtUp(Math.max(deadline - Date.now(), 1000));
+    const all = scan();
+    if (all.length > count) {
+      throw new AssertionFailedError(
+        `${failure(
+          `receive exactly ${count} × ${matcher.label} on ${JSON.stringify(inbox.destination)}`,
+          `${all.length} arrived`,
+          'Look for a duplicate publish or a redelivery, or pass { atLeast: true } if extras are fine',
+        )}\n${all.map((m) => `  ${describeRecord(matcher.record(m))}`).join('\n')}`,
+        all.length,
+        count,
+      );
+    }
+  }
+  const taken = found.slice(0, count);
+  for (const message of taken) inbox.claimed.add(message);
+  return taken as ReceivedMessage<Payload>[];
+}
+
+async function receiveNothing(observation: Observation, options: ReceiveNothingOptions): Promise<void> {
+  const { inbox } = observation;
+  const withinMs = options.withinMs ?? 500;
+  const matcher = options.match === undefined ? undefined : matcherOf(options.match, observation.broker);
+  const counts = (m: ReceivedMessage) => matcher === undefined || matcher.matches(m);
+  await observation.start();
+  const scan = scanner(inbox, counts);
+  const arrived = await waitUntil(inbox, Date.now() + withinMs, () => {
+    const hits = scan();
+    return hits.length > 0 ? hits : undefined;
+  });
+  // The window is over; whatever the broker already holds also arrived "within" it.
+  const hits = arrived ?? (await observation.caughtUp(2000), scan());
+  if (hits.length === 0) return;
+  const shown = hits.map(
+    (m) =>
+      `  ${describeRecord((matcher ?? matcherOf(anyType, observation.broker)).record(m))}: ${show(m.payload)}`,
+  );
+  throw new AssertionFailedError(
+    `${failure(
+      `receive nothing${matcher ? ` matching ${matcher.label}` : ''} on ${JSON.stringify(inbox.destination)} within ${withinMs} ms`,
+      `${hits.length} arrived`,
+      'The code under test published when it should not have',
+    )}\n${shown.join('\n')}`,
+    hits.length,
+    0,
+  );
+}
+
+/**
+ * The unclaimed messages that pass `test`, checking each arrival once: re-checking everything on
+ * every arrival would make waiting for N messages cost N².
+ */
+function scanner(inbox: Inbox, test: (message: ReceivedMessage) => boolean): () => ReceivedMessage[] {
+  let seen = 0;
+  let hits: ReceivedMessage[] = [];
+  // Another assertion may claim some of the hits meanwhile; claims only grow, so a size check suffices.
+  let claims = inbox.claimed.size;
+  return () => {
+    const all = inbox.all();
+    for (; seen < all.length; seen++) {
+      const message = all[seen];
+      if (message !== undefined && !inbox.claimed.has(message) && test(message)) hits.push(message);
+    }
+    if (inbox.claimed.size !== claims) {
+      claims = inbox.claimed.size;
+      hits = hits.filter((m) => !inbox.claimed.has(m));
+    }
+    return hits;
+  };
+}
+
+/** Resolves with `check()`'s first defined answer, re-checking on every arrival, or undefined at the deadline. */
+function waitUntil<T>(inbox: Inbox, deadline: number, check: () => T | undefined): Promise<T | undefined> {
+  const first = check();
+  if (first !== undefined) return Promise.resolve(first);
+  return new Promise((resolve) => {
+    const finish = (value: T | undefined) => {
+      clearTimeout(timer);
+      stop();
+      resolve(value);
+    };
+    const timer = setTimeout(() => finish(check()), Math.max(0, deadline - Date.now()));
+    const stop = inbox.onChange(() => {
+      const value = check();
+      if (value !== undefined) finish(value);
+    });
+  });
+}
+
+function timeout(
+  observation: Observation,
+  matcher: Matcher,
+  count: number,
+  timeoutMs: number,
+  since: number,
+): TimeoutError {
+  const { inbox } = observation;
+  const unclaimed = inbox.unclaimed();
+  const got = unclaimed.filter((m) => matcher.matches(m)).length;
+  const keyMisses = unclaimed
+    .map((m) => ({ m, why: matcher.extraMiss(m) }))
+    .filter((x): x is { m: ReceivedMessage; why: string } => x.why !== undefined);
+  const keyMissSet = new Set(keyMisses.map((x) => x.m));
+  const records = unclaimed
+    .filter((m) => !matcher.matches(m) && !keyMissSet.has(m))
+    .map((m) => matcher.record(m));
+  const misses: NearMiss[] = nearMisses(records, matcher.type, matcher.where);
+  const lines = [
+    ...keyMisses.map(({ m, why }) => `  ${describeRecord(matcher.record(m))}: ${why}`),
+    ...describeNearMisses(misses).slice(misses.length > 0 ? 1 : 0),
+  ];
+  const header =
+    lines.length > 0 && unclaimed.length > 0
+      ? 'Received instead, nearest first:'
+      : 'Nothing else was received.';
+  // Only what went wrong since the last assertion here ended: earlier trouble was its to report.
+  const recent = inbox.problems.filter((p) => p.at > since);
+  const problems =
+    recent.length > 0
+      ? `\nWhile waiting, the probe saw:\n${recent.map((p) => `  ${p.text}`).join('\n')}`
+      : '';
+  const body = unclaimed.length > 0 ? [header, ...lines.filter((l) => l.startsWith('  '))] : [header];
+  const message = `${failure(
+    `receive ${count === 1 ? '' : `${count} × `}${matcher.label} on ${JSON.stringify(inbox.destination)} (${observation.broker})`,
+    `${got} of ${count} arrived within ${timeoutMs} ms`,
+    'Check the code under test publishes to this destination and that the match is right',
+  )}\n${body.join('\n')}${problems}`;
+  return new TimeoutError(message, timeoutMs, [...keyMisses.map((x) => matcher.record(x.m)), ...misses]);
+}
+
+const isEventType = (value: unknown): value is EventType =>
+  typeof value === 'object' &&
+  value !== null &&
+  typeof (value as EventType).decode === 'function' &&
+  typeof (value as EventType).name === 'string';
+
+function matcherOf(match: ReceiveMatch, broker: Observation['broker']): Matcher {
+  const via: RecordedVia = broker === 'rabbitmq' ? 'amqp' : broker;
+  if (typeof match === 'function' && !isEventType(match)) {
+    const predicate = match;
+    return {
+      type: anyType,
+      where: () => false,
+      label: `a message matching the predicate${predicate.name ? ` ${predicate.name}()` : ''}`,
+      matches: (m) => Boolean(predicate(m)),
+      record: (m) => toRecord(m, undefined, via),
+      extraMiss: () => undefined,
+    };
+  }
+  const filter: ReceiveFilter = isEventType(match) ? { event: match } : match;
+  const type = filter.event ?? anyType;
+  const records = new WeakMap<ReceivedMessage, PublishedRecord>();
+  const record = (m: ReceivedMessage) => {
+    let r = records.get(m);
+    if (r === undefined) records.set(m, (r = toRecord(m, filter.event, via)));
+    return r;
+  };
+  const keyOrHeaderMiss = (m: ReceivedMessage): string | undefined => {
+    const why: string[] = [];
+    if (filter.key !== undefined && m.key !== filter.key)
+      why.push(`key: expected ${show(filter.key)}, received ${show(m.key)}`);
+    for (const [name, value] of Object.entries(filter.headers ?? {}))
+      if (m.headers[name.toLowerCase()] !== value && m.headers[name] !== value)
+        why.push(
+          `header ${name}: expected ${show(value)}, received ${show(m.headers[name.toLowerCase()] ?? m.headers[name])}`,
+        );
+    return why.length > 0 ? why.join('; ') : undefined;
+  };
+  const typeAndPayload = (m: ReceivedMessage) => {
+    const r = record(m);
+    return r.kind === 'event' && r.event === type.name && checkWhere(filter.where, r).matched;
+  };
+  const parts = [
+    filter.key === undefined ? '' : ` with key ${show(filter.key)}`,
+    filter.headers ? ` with headers ${show(filter.headers)}` : '',
+  ];
+  const base =
+    filter.event === undefined
+      ? filter.where === undefined
+        ? 'a message'
+        : `a message matching ${typeof filter.where === 'function' ? 'the predicate' : show(filter.where)}`
+      : describeExpectation(type, filter.where);
+  return {
+    type,
+    where: filter.where,
+    label: `${base}${parts.join('')}`,
+    matches: (m) => typeAndPayload(m) && keyOrHeaderMiss(m) === undefined,
+    record,
+    extraMiss: (m) => (typeAndPayload(m) ? keyOrHeaderMiss(m) : undefined),
+  };
+}
+
+/** The harness's record shape, so its near-miss ranking and wording apply to broker messages. */
+function toRecord(m: ReceivedMessage, type: EventType | undefined, via: RecordedVia): PublishedRecord {
+  const base = {
+    topic: m.destination,
+    key: m.key,
+    headers: m.headers,
+    sequence: m.sequence,
+    at: m.at,
+    via,
+    properties: m.properties,
+  };
+  if (type === undefined) return { ...base, kind: 'event', event: ANY, payload: m.payload };
+  try {
+    return { ...base, kind: 'event', event: type.name, payload: type.decode(m.value, m.headers) };
+  } catch (error) {
+    if (!(error instanceof DecodeError)) throw error;
+    if (m.eventType !== undefined && m.eventType !== type.name)
+      return { ...base, kind: 'event', event: m.eventType, payload: m.payload };
+    return { ...base, kind: 'poison', event: undefined, payload: undefined, raw: m.value, error };
+  }
+}

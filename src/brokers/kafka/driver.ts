@@ -1,0 +1,486 @@
+import type { Admin, Consumer, Message, MessagesStream, Producer } from '@platformatic/kafka';
+import { InvalidArgumentError, failure } from '../../errors.js';
+import type {
+  DriverConsumer,
+  DriverConsumerOptions,
+  KafkaDriver,
+  ReceivedRecord,
+} from '../../sim/kafka/behaviour.js';
+import { BrokerOperationError } from '../errors.js';
+import { isolatedName, isolatedPrefix } from '../names.js';
+import { resolveEndpoint, type EndpointOptions } from '../provision.js';
+import { loadKafkaClient } from './client.js';
+import { bootstrapOf } from './probe.js';
+
+type BufferConsumer = Consumer<Buffer, Buffer, Buffer, Buffer>;
+type BufferStream = MessagesStream<Buffer, Buffer, Buffer, Buffer>;
+
+/**
+ * How to make a real-broker {@link KafkaDriver}.
+ *
+ * @example
+ * ```ts
+ * await using driver = await kafkaDriver({ url: '127.0.0.1:9092', sessionTimeoutMs: 6000 });
+ * ```
+ */
+export interface KafkaDriverOptions extends EndpointOptions {
+  /** Goes into every topic and group name, to tell leftovers apart. Default `behaviour`. */
+  readonly label?: string | undefined;
+  /** Session timeout of the driver's consumers. Default 6000, the broker's usual minimum. */
+  readonly sessionTimeoutMs?: number | undefined;
+  /** How long `settle()` waits for the facts before it fails. Default 15000. */
+  readonly settleTimeoutMs?: number | undefined;
+}
+
+interface Live {
+  readonly id: string;
+  readonly group: string;
+  readonly topic: string;
+  readonly autoCommit: boolean;
+  readonly consumer: BufferConsumer;
+  stream?: BufferStream;
+  /** The consume() call: resolves once the member joined and its stream exists. */
+  joined: Promise<void>;
+  /** Next offset after the last record handed to the rule, per partition. */
+  readonly delivered: Map<number, bigint>;
+  commitsInFlight: number;
+  gone: boolean;
+}
+
+const closeStream = (stream: BufferStream) => new Promise<void>((resolve) => stream.close(() => resolve()));
+
+const closeConsumer = (consumer: BufferConsumer) =>
+  new Promise<void>((resolve) => consumer.close(true, () => resolve()));
+
+const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * A {@link KafkaDriver} over a real Kafka, so the simulator's behavioural suite (`kafkaBehaviour`)
+ * runs against your broker too. Every topic and group gets a random prefix; `dispose()` deletes them.
+ * `settle()` waits on broker facts: stable groups, every partition owned, every record up to the end
+ * offset delivered and every auto-commit written. `crash()` goes silent without LeaveGroup, so the
+ * coordinator moves the partitions only after the session timeout. `outage()` is not possible on a
+ * real broker (it throws), so the rule that needs it is marked `simOnly` in the suite. Consumers use
+ * the classic (eager) protocol with `@platformatic/kafka`'s round-robin assignor whatever `assignor`
+ * asks for: the client has no cooperative-sticky one.
+ *
+ * @example
+ * ```ts
+ * await using driver = await kafkaDriver();
+ * for (const rule of kafkaBehaviour.filter((r) => !r.simOnly)) await rule.run(driver);
+ * ```
+ */
+export async function kafkaDriver(
+  options: KafkaDriverOptions = {},
+): Promise<KafkaDriver & { dispose(): Promise<void>; [Symbol.asyncDispose](): Promise<void> }> {
+  const lib = await loadKafkaClient();
+  const endpoint = await resolveEndpoint('kafka', options);
+  const prefix = isolatedPrefix(options.label ?? 'behaviour');
+  const sessionTimeoutMs = options.sessionTimeoutMs ?? 6000;
+  const settleTimeoutMs = options.settleTimeoutMs ?? 15_000;
+  const base = {
+    bootstrapBrokers: bootstrapOf(endpoint.url),
+    connectTimeout: options.connectTimeoutMs ?? 1000,
+    requestTimeout: 5000,
+    retries: 3,
+    retryDelay: 100,
+  };
+  const admin: Admin = new lib.Admin({ ...base, clientId: `${prefix}-admin` });
+  const topics = new Map<string, number>();
+  const groups = new Set<string>();
+  const live: Live[] = [];
+  const producers = new Map<boolean, Producer<Buffer, Buffer, Buffer, Buffer>>();
+  let consumers = 0;
+  let topicCount = 0;
+  /** Joins per group, counted over its members: moves when, and only when, the group rebalanced. */
+  const joins = new Map<string, number>();
+
+  const fail = (operation: string, cause: unknown, hint: string): never => {
+    throw new BrokerOperationError('kafka', operation, endpoint.redacted, cause, hint);
+  };
+  const groupOf = (logical: string) => `${prefix}-${logical}`;
+  const partitionsOf = (topic: string) => Array.from({ length: topics.get(topic) ?? 1 }, (_, i) => i);
+
+  const offsetsAt = async (topic: string, timestamp: bigint): Promise<bigint[]> => {
+    const listed = await admin.listOffsets({
+      topics: [
+        {
+          name: topic,
+          partitions: partitionsOf(topic).map((partitionIndex) => ({ partitionIndex, timestamp })),
+        },
+      ],
+    });
+    const out = partitionsOf(topic).map(() => -1n);
+    for (const t of listed) for (const p of t.partitions) out[p.partitionIndex] = p.offset;
+    return out;
+  };
+  const committedOf = async (group: string, topic: string): Promise<bigint[]> => {
+    const out = partitionsOf(topic).map(() => -1n);
+    const listed = await admin.listConsumerGroupOffsets({ groups: [group] });
+    for (const g of listed)
+      for (const t of g.topics)
+        if (t.name === topic) for (const p of t.partitions) out[p.partitionIndex] = p.committedOffset;
+    return out;
+  };
+  const assignmentOf = (l: Live): number[] =>
+    [...(l.consumer.assignments?.find((a) => a.topic === l.topic)?.partitions ?? [])].sort((a, b) => a - b);
+
+  const producer = (idempotent: boolean) => {
+    let p = producers.get(idempotent);
+    if (p === undefined) {
+      p = new lib.Producer({
+        ...base,
+        clientId: `${prefix}-producer${idempotent ? '-idempotent' : ''}`,
+        idempotent,
+        acks: -1,
+        // The Java client's placement (murmur2, sign bit masked): the suite's key rule is about it.
+        partitioner: lib.compatibilityPartitioner,
+      });
+      producers.set(idempotent, p);
+    }
+    return p;
+  };
+
+  /** Hands records to the rule one at a time; a failing handler gets the same record again, as kafkajs does. */
+  const pump = async (l: Live, handler: DriverConsumerOptions['handler'], received: ReceivedRecord[]) => {
+    const stream = l.stream!;
+    for await (const m of stream as AsyncIterable<Message<Buffer, Buffer, Buffer, Buffer>>) {
+      if (l.gone) return;
+      // Within one generation a Java consumer's position only moves forward (a seek aside, which
+      // resets `delivered`). The client at times fetches a batch twice without a rebalance: that
+      // copy is the client's, not the broker's, so it is dropped. After a join, `delivered` is
+      // cleared and a re-read is delivered, as the eager protocol does.
+      const next = l.delivered.get(m.partition);
+      if (next !== undefined && m.offset < next) continue;
+      for (;;) {
+        const record: ReceivedRecord = {
+          topic: m.topic,
+          partition: m.partition,
+          offset: Number(m.offset),
+          key: m.key?.length ? m.key.toString('utf8') : null,
+          value: m.value?.toString('utf8') ?? '',
+          consumer: l.id,
+        };
+        received.push(record);
+        l.delivered.set(m.partition, m.offset + 1n);
+        try {
+          await handler?.(record);
+        } catch {
+          if (l.gone) return;
+          continue;
+        }
+        break;
+      }
+      if (l.gone) return;
+      if (l.autoCommit) {
+        l.commitsInFlight++;
+        try {
+          await l.consumer.commit({
+            offsets: [{ topic: m.topic, partition: m.partition, offset: m.offset + 1n, leaderEpoch: -1 }],
+          });
+        } catch {
+          // A commit refused during a rebalance: the record comes again to the partition's next owner.
+        } finally {
+          l.commitsInFlight--;
+        }
+      }
+    }
+  };
+
+  const stop = async (l: Live, leave: boolean) => {
+    l.gone = true;
+    await l.joined.catch(() => undefined);
+    if (l.stream) await closeStream(l.stream);
+    if (leave) await closeConsumer(l.consumer);
+  };
+
+  /**
+   * Dies as a killed process would: no LeaveGroup, no more heartbeats. Forgetting the member id
+   * makes the client skip LeaveGroup as it closes its connections; the coordinator expels the member
+   * when its session times out.
+   */
+  const crash = async (l: Live) => {
+    l.gone = true;
+    await l.joined.catch(() => undefined);
+    l.consumer.memberId = null;
+    if (l.stream) await closeStream(l.stream);
+    await closeConsumer(l.consumer);
+  };
+
+  /** One look at the facts; returns what is still outstanding, or undefined when settled. */
+  const outstanding = async (): Promise<string | undefined> => {
+    const active = live.filter((l) => !l.gone);
+    for (const l of active) if (l.commitsInFlight > 0) return `consumer ${l.id} is committing`;
+    const byGroup = new Map<string, Live[]>();
+    for (const l of active) byGroup.set(l.group, [...(byGroup.get(l.group) ?? []), l]);
+    if (byGroup.size > 0) {
+      const described = await admin.describeGroups({ groups: [...byGroup.keys()] });
+      for (const [group, members] of byGroup) {
+        const state = described.get(group)?.state;
+        if (state !== 'STABLE') return `group ${group} is ${state ?? 'unknown'}`;
+        if (described.get(group)!.members.size !== members.length)
+          return `group ${group} has ${described.get(group)!.members.size} members, not ${members.length}`;
+        const topic = members[0]!.topic;
+        const owned = members.flatMap(assignmentOf).sort((a, b) => a - b);
+        if (owned.join() !== partitionsOf(topic).join())
+          return `group ${group} owns partitions [${owned.join()}] of ${topic}`;
+      }
+    }
+    for (const l of active) {
+      const ends = await offsetsAt(l.topic, -1n);
+      for (const p of assignmentOf(l)) {
+        const start = l.delivered.get(p);
+        // Nothing delivered yet: the member's start position is its committed offset, or the log's start.
+        const at = start ?? (await committedOf(l.group, l.topic))[p]!;
+        const from = at >= 0n ? at : (await offsetsAt(l.topic, -2n))[p]!;
+        if (from < ends[p]!) return `consumer ${l.id} is at ${from} of ${ends[p]} on ${l.topic}[${p}]`;
+      }
+    }
+    return undefined;
+  };
+
+  const wrap = (l: Live, received: ReceivedRecord[]): DriverConsumer => ({
+    id: l.id,
+    received,
+    async assignment() {
+      await l.joined;
+      return assignmentOf(l);
+    },
+    async commit(partition, nextOffset) {
+      await l.joined;
+      await l.consumer.commit({
+        offsets: [{ topic: l.topic, partition, offset: BigInt(nextOffset), leaderEpoch: -1 }],
+      });
+    },
+    async seek(partition, offset) {
+      await l.joined;
+      // The stream reads from this map on its next fetch; the rules seek only once the consumer is idle.
+      l.stream!.offsetsToFetch.set(`${l.topic}:${partition}`, BigInt(offset));
+      l.delivered.set(partition, BigInt(offset));
+    },
+    disconnect: () => stop(l, true),
+    crash: () => crash(l),
+  });
+
+  const dispose = async () => {
+    await Promise.allSettled(live.map((l) => stop(l, true)));
+    await Promise.allSettled([...producers.values()].map((p) => p.close()));
+    if (groups.size > 0) await admin.deleteGroups({ groups: [...groups] }).catch(() => undefined);
+    if (topics.size > 0) await admin.deleteTopics({ topics: [...topics.keys()] }).catch(() => undefined);
+    await admin.close().catch(() => undefined);
+    await endpoint.stop?.();
+  };
+
+  return {
+    name: `kafka ${endpoint.redacted}`,
+    sessionTimeoutMs,
+
+    async createTopic({ partitions, retentionMs }) {
+      const name = isolatedName(prefix, `topic-${++topicCount}`, 249);
+      try {
+        await admin.createTopics({
+          topics: [name],
+          partitions,
+          replicas: 1,
+          configs: retentionMs === undefined ? [] : [{ name: 'retention.ms', value: String(retentionMs) }],
+        });
+        topics.set(name, partitions);
+        const deadline = Date.now() + 10_000;
+        for (;;) {
+          const metadata = await admin.metadata({ topics: [name], forceUpdate: true });
+          const t = metadata.topics.get(name);
+          if (t?.partitionsCount === partitions && t.partitions.every((p) => p.leader >= 0)) break;
+          if (Date.now() > deadline) throw new Error('partitions have no leader after 10 s');
+          await pause(20);
+        }
+      } catch (cause) {
+        fail(
+          `create topic ${JSON.stringify(name)}`,
+          cause,
+          'Check the broker allows CreateTopics for this client',
+        );
+      }
+      return name;
+    },
+
+    async produce(topic, messages, { idempotent = false } = {}) {
+      try {
+        await producer(idempotent).send({
+          messages: messages.map((m) => ({
+            topic,
+            key: m.key === undefined ? undefined : Buffer.from(m.key),
+            value: Buffer.from(m.value),
+            timestamp: m.timestamp === undefined ? undefined : BigInt(m.timestamp),
+          })),
+        });
+      } catch (cause) {
+        fail(`produce to ${JSON.stringify(topic)}`, cause, 'Check the broker is up and the topic exists');
+      }
+    },
+
+    startConsumer({ groupId, topic, fromBeginning = false, autoCommit = true, handler }) {
+      const group = groupOf(groupId);
+      groups.add(group);
+      const consumer: BufferConsumer = new lib.Consumer({
+        ...base,
+        clientId: `${prefix}-c${consumers + 1}`,
+        groupId: group,
+        sessionTimeout: sessionTimeoutMs,
+        rebalanceTimeout: sessionTimeoutMs,
+        // A JoinGroup waits up to the rebalance timeout for members that went silent.
+        requestTimeout: sessionTimeoutMs + 5000,
+        heartbeatInterval: Math.min(500, Math.floor(sessionTimeoutMs / 3)),
+        maxWaitTime: 50,
+      });
+      const received: ReceivedRecord[] = [];
+      const l: Live = {
+        id: `c${++consumers}`,
+        group,
+        topic,
+        autoCommit,
+        consumer,
+        joined: Promise.resolve(),
+        delivered: new Map(),
+        commitsInFlight: 0,
+        gone: false,
+      };
+      // Like the Java client's eager rebalance: after every join each partition restarts from its
+      // committed offset (or the reset policy), so what was read but not committed is read again.
+      consumer.on('consumer:group:join', () => {
+        joins.set(group, (joins.get(group) ?? 0) + 1);
+        l.stream?.offsetsToFetch.clear();
+        l.delivered.clear();
+      });
+      l.joined = consumer
+        .consume({
+          topics: [topic],
+          mode: 'committed',
+          fallbackMode: fromBeginning ? 'earliest' : 'latest',
+          autocommit: false,
+        })
+        .then((stream) => {
+          l.stream = stream;
+          stream.on('error', () => undefined);
+          void pump(l, handler, received).catch(() => undefined);
+        });
+      live.push(l);
+      // Returns before the member joined, as a real consumer does: settle() waits for the join.
+      return Promise.resolve(wrap(l, received));
+    },
+
+    async settle() {
+      const deadline = Date.now() + settleTimeoutMs;
+      let last: string | undefined = 'no facts read yet';
+      for (;;) {
+        try {
+          await Promise.all(live.filter((l) => !l.gone).map((l) => l.joined));
+          last = await outstanding();
+          // Seen settled twice in a row, so a fetch that was just answered cannot change it.
+          if (last === undefined) {
+            await pause(50);
+            last = await outstanding();
+            if (last === undefined) return;
+          }
+        } catch (cause) {
+          last = cause instanceof Error ? cause.message : String(cause);
+        }
+        if (Date.now() >= deadline)
+          fail(
+            `settle within ${settleTimeoutMs} ms`,
+            new Error(`still ${last}`),
+            'A consumer is stuck or a rebalance does not finish',
+          );
+        await pause(25);
+      }
+    },
+
+    async advance(ms) {
+      await pause(ms);
+    },
+
+    outage() {
+      return Promise.reject(
+        new InvalidArgumentError(
+          failure(
+            'make a real Kafka unavailable',
+            'the driver cannot take a real broker down for one topic',
+            'Run the rules that need an outage on the simulator (they are marked simOnly)',
+          ),
+        ),
+      );
+    },
+
+    rebalances(groupId) {
+      return Promise.resolve(joins.get(groupOf(groupId)) ?? 0);
+    },
+
+    async committed(groupId, topic) {
+      return (await committedOf(groupOf(groupId), topic)).map(Number);
+    },
+
+    async lag(groupId, topic) {
+      // One round of reads, so the answer describes one moment as nearly as the admin API allows.
+      const [ends, committed, starts] = await Promise.all([
+        offsetsAt(topic, -1n),
+        committedOf(groupOf(groupId), topic),
+        offsetsAt(topic, -2n),
+      ]);
+      return ends.reduce((sum, end, p) => {
+        const at = committed[p]! >= 0n ? committed[p]! : starts[p]!;
+        return sum + Number(end - at);
+      }, 0);
+    },
+
+    async logStartOffset(topic, partition) {
+      return Number((await offsetsAt(topic, -2n))[partition]);
+    },
+
+    async offsetForTimestamp(topic, partition, timestamp) {
+      return Number((await offsetsAt(topic, BigInt(timestamp)))[partition]);
+    },
+
+    async records(topic, partition) {
+      const ends = await offsetsAt(topic, -1n);
+      const end = ends[partition]!;
+      const start = (await offsetsAt(topic, -2n))[partition]!;
+      const out: { offset: number; key: string | null; value: string }[] = [];
+      if (end <= start) return out;
+      // A groupless reader of the one partition, from its start to the end offset read above.
+      const reader: BufferConsumer = new lib.Consumer({
+        ...base,
+        clientId: `${prefix}-reader`,
+        groupId: `${prefix}-reader`,
+        maxWaitTime: 50,
+      });
+      try {
+        const stream = await reader.consume({
+          topics: [topic],
+          mode: 'manual',
+          offsets: partitionsOf(topic).map((p) => ({
+            topic,
+            partition: p,
+            offset: p === partition ? start : ends[p]!,
+          })),
+          autocommit: false,
+        });
+        groups.add(`${prefix}-reader`);
+        for await (const m of stream as AsyncIterable<Message<Buffer, Buffer, Buffer, Buffer>>) {
+          if (m.partition !== partition) continue;
+          out.push({
+            offset: Number(m.offset),
+            key: m.key?.length ? m.key.toString('utf8') : null,
+            value: m.value?.toString('utf8') ?? '',
+          });
+          if (m.offset + 1n >= end) break;
+        }
+        await closeStream(stream);
+      } finally {
+        await closeConsumer(reader);
+      }
+      return out;
+    },
+
+    dispose,
+    [Symbol.asyncDispose]: dispose,
+  };
+}

@@ -1,0 +1,362 @@
+import type { Task } from '../scheduler.js';
+import { configError } from './errors.js';
+import { SQS_LIMITS } from './options.js';
+import { State, type SimQueue, type StoredMessage, type Waiter } from './queue.js';
+import { receiveView, type ReceiveView, type SimSqs } from './sqs.js';
+import type { Message } from './types.js';
+
+/**
+ * Handles one message; returning or resolving deletes it, throwing leaves it to reappear.
+ *
+ * @example
+ * ```ts
+ * const handler: MessageHandler = async (message) => orders.apply(JSON.parse(message.Body));
+ * ```
+ */
+export type MessageHandler = (message: Message) => unknown;
+/**
+ * Handles a batch; resolving deletes them all, or only the messages it returns (an array).
+ *
+ * @example
+ * ```ts
+ * const handler: BatchMessageHandler = (messages) => messages.filter((m) => process(m.Body));
+ * ```
+ */
+export type BatchMessageHandler = (messages: Message[]) => unknown;
+
+/**
+ * Options of `sqs.consume`, named after the `sqs-consumer` package's.
+ *
+ * @example
+ * ```ts
+ * sqs.consume(QueueUrl, handler, { batchSize: 10, visibilityTimeout: 60, terminateVisibilityTimeout: true });
+ * ```
+ */
+export interface ConsumeOptions {
+  /** Messages per receive, 1..10. Default 1. */
+  readonly batchSize?: number;
+  /** Seconds; default the queue's VisibilityTimeout. */
+  readonly visibilityTimeout?: number;
+  /** Long-poll seconds, 0..20. Default 20. The model parks an idle consumer instead of re-polling, so idle runs end. */
+  readonly waitTimeSeconds?: number;
+  /** Only delete messages the handler returns (sqs-consumer ≥ 8's default). Default true: delete on success. */
+  readonly alwaysAcknowledge?: boolean;
+  /** On a handler error, make the message visible again at once (true) or after this many seconds. */
+  readonly terminateVisibilityTimeout?: boolean | number;
+  readonly attributeNames?: readonly string[];
+  readonly messageAttributeNames?: readonly string[];
+  /** Shown in the trace. Default `consumer-<n>`. */
+  readonly name?: string;
+}
+
+/**
+ * A running consumer. `stop()` ends polling after the batch in hand; `crash()` dies at once, so the
+ * messages it holds are never deleted and reappear after their visibility timeout.
+ *
+ * @example
+ * ```ts
+ * const consumer = sqs.consume(QueueUrl, handler);
+ * await sim.advance(1_000);
+ * consumer.crash();
+ * ```
+ */
+export class SqsConsumer {
+  readonly name: string;
+  /** Messages whose handler succeeded (deleted or not, e.g. after a crash-before-ack fault). */
+  processed = 0;
+  /** Handler failures, with what was thrown (any value, not only Errors). */
+  readonly errors: { readonly messageId: string; readonly error: unknown }[] = [];
+  #running = true;
+  #generation = 0;
+  readonly #batch: boolean;
+  readonly #max: number;
+  readonly #visibilityMs: number;
+  readonly #view: ReceiveView;
+  readonly #buffer: StoredMessage[] = [];
+  readonly #waiter: Waiter;
+  readonly #poll = () => this.#pollOnce();
+  #pollTask: Task | undefined;
+  #parked = false;
+
+  constructor(
+    private readonly sqs: SimSqs,
+    private readonly queue: SimQueue,
+    private readonly handler: (input: never) => unknown,
+    private readonly options: ConsumeOptions & { readonly handleMessageBatch?: boolean },
+  ) {
+    const action = `start a consumer on '${queue.name}'`;
+    if (typeof handler !== 'function')
+      throw configError(
+        'InvalidParameterValue',
+        action,
+        'the handler is not a function',
+        'Pass (message) => …, or (messages) => … with handleMessageBatch: true',
+      );
+    const batchSize = options.batchSize ?? 1;
+    if (!Number.isInteger(batchSize) || batchSize < 1 || batchSize > SQS_LIMITS.maxBatchEntries) {
+      throw configError(
+        'InvalidParameterValue',
+        action,
+        `batchSize must be an integer from 1 to 10, got ${String(batchSize)}`,
+        'SQS returns at most 10 messages per receive',
+      );
+    }
+    const visibility = options.visibilityTimeout ?? queue.config.visibilityMs / 1000;
+    if (!Number.isInteger(visibility) || visibility < 0 || visibility > SQS_LIMITS.maxVisibilitySeconds) {
+      throw configError(
+        'InvalidParameterValue',
+        action,
+        `visibilityTimeout must be an integer from 0 to 43200 seconds, got ${String(visibility)}`,
+        'Use at most 12 hours',
+      );
+    }
+    const wait = options.waitTimeSeconds ?? 20;
+    if (!Number.isInteger(wait) || wait < 0 || wait > SQS_LIMITS.maxWaitSeconds) {
+      throw configError(
+        'InvalidParameterValue',
+        action,
+        `waitTimeSeconds must be an integer from 0 to 20, got ${String(wait)}`,
+        'Long-poll for at most 20 seconds',
+      );
+    }
+    this.name = options.name ?? `consumer-${sqs.nextConsumerNumber()}`;
+    this.#batch = options.handleMessageBatch === true;
+    this.#max = batchSize;
+    this.#visibilityMs = visibility * 1000;
+    this.#view = receiveView({
+      AttributeNames: options.attributeNames,
+      MessageAttributeNames: options.messageAttributeNames,
+    });
+    this.#waiter = {
+      // The consumer parks itself again when it finds nothing, so the queue never keeps it.
+      serve: () => {
+        this.#parked = false;
+        this.#pollOnce();
+        return true;
+      },
+    };
+    this.#pollTask = sqs.sim.schedule(0, `${this.name} poll`, this.#poll);
+  }
+
+  get running(): boolean {
+    return this.#running;
+  }
+
+  /** Stops polling; handlers already running finish and their messages are deleted. */
+  stop(): void {
+    this.#halt();
+  }
+
+  /** Dies now: running handlers' outcomes are ignored, their messages reappear after the visibility timeout. */
+  crash(): void {
+    this.#generation++;
+    this.#halt();
+    this.queue.trace(
+      'fault',
+      undefined,
+      `${this.name} crashed: its in-flight messages reappear after the visibility timeout`,
+    );
+  }
+
+  #halt(): void {
+    this.#running = false;
+    if (this.#pollTask) this.sqs.sim.cancel(this.#pollTask);
+    this.#pollTask = undefined;
+    if (this.#parked) this.queue.unpark(this.#waiter);
+    this.#parked = false;
+  }
+
+  /** One receive; false (and parked) when the queue had nothing. */
+  #pollOnce(): boolean {
+    this.#pollTask = undefined;
+    if (!this.#running) return true;
+    const { queue } = this;
+    const sim = this.sqs.sim;
+    if (queue.deleted) {
+      queue.trace('error', undefined, `${this.name} stopped: the queue was deleted`);
+      this.#running = false;
+      return true;
+    }
+    if (sim.faults.active.length > 0) {
+      const down = sim.faults.unavailableUntil('sqs', queue.name, sim.now());
+      if (down !== undefined) {
+        queue.trace('fault', undefined, `unavailable until ${down}ms: ${this.name} stalls`);
+        this.#pollTask = sim.schedule(down - sim.now(), `${this.name} poll`, this.#poll);
+        return true;
+      }
+    }
+    const buffer = this.#buffer;
+    const n = this.sqs.takeForConsumer(queue, buffer, this.#max, this.#visibilityMs);
+    if (n === 0) {
+      if (!this.#parked) {
+        this.#parked = true;
+        queue.park(this.#waiter);
+      }
+      return false;
+    }
+    if (this.#batch) this.#handleBatch(n);
+    else this.#handleEach(n);
+    return true;
+  }
+
+  #handleEach(n: number): void {
+    const buffer = this.#buffer;
+    const generation = this.#generation;
+    let pending = 0;
+    // Made only when a handler returns a promise: a sync handler's batch allocates no closure.
+    let settleOne: (() => void) | undefined;
+    for (let i = 0; i < n; i++) {
+      const stored = buffer[i]!;
+      const receipt = stored.receipt;
+      const message = this.sqs.messageFor(this.queue, stored, this.#view);
+      let result: unknown;
+      try {
+        result = (this.handler as MessageHandler)(message);
+      } catch (error) {
+        this.#failed(stored, receipt, error, generation);
+        continue;
+      }
+      if (isThenable(result)) {
+        pending++;
+        settleOne ??= () => {
+          if (--pending === 0) this.#next(generation);
+        };
+        const settle = settleOne;
+        const done = Promise.resolve(result).then(
+          (value) => {
+            this.#succeeded(
+              stored,
+              receipt,
+              this.options.alwaysAcknowledge === false ? value === message : true,
+              generation,
+            );
+            settle();
+          },
+          (error: unknown) => {
+            this.#failed(stored, receipt, error, generation);
+            settle();
+          },
+        );
+        void this.sqs.sim.track(done, `${this.name} handler for ${stored.ledgerId}`);
+      } else {
+        this.#succeeded(
+          stored,
+          receipt,
+          this.options.alwaysAcknowledge === false ? result === message : true,
+          generation,
+        );
+      }
+    }
+    buffer.length = 0;
+    if (pending === 0) this.#next(generation);
+  }
+
+  #handleBatch(n: number): void {
+    const buffer = this.#buffer;
+    const generation = this.#generation;
+    const stored = buffer.slice(0, n);
+    const receipts = stored.map((s) => s.receipt);
+    const messages = stored.map((s) => this.sqs.messageFor(this.queue, s, this.#view));
+    buffer.length = 0;
+    const finish = (result: unknown) => {
+      const acked = Array.isArray(result) ? new Set(result as unknown[]) : undefined;
+      for (let i = 0; i < stored.length; i++) {
+        const ok = acked ? acked.has(messages[i]) : this.options.alwaysAcknowledge !== false;
+        this.#succeeded(stored[i]!, receipts[i]!, ok, generation);
+      }
+      this.#next(generation);
+    };
+    const fail = (error: unknown) => {
+      for (let i = 0; i < stored.length; i++) this.#failed(stored[i]!, receipts[i]!, error, generation);
+      this.#next(generation);
+    };
+    let result: unknown;
+    try {
+      result = (this.handler as BatchMessageHandler)(messages);
+    } catch (error) {
+      fail(error);
+      return;
+    }
+    if (isThenable(result))
+      void this.sqs.sim.track(
+        Promise.resolve(result).then(finish, fail),
+        `${this.name} batch handler for ${stored.map((s) => s.ledgerId).join(',')}`,
+      );
+    else finish(result);
+  }
+
+  #succeeded(stored: StoredMessage, receipt: number, acknowledge: boolean, generation: number): void {
+    if (generation !== this.#generation) return; // crashed while the handler ran
+    this.processed++;
+    if (!acknowledge) {
+      this.queue.trace('nack', stored, `${this.name}: handler did not return the message, it is not deleted`);
+      return;
+    }
+    const sim = this.sqs.sim;
+    if (sim.faults.active.length > 0) {
+      if (sim.faults.fires('crash-before-ack', 'sqs', this.queue.name)) {
+        this.queue.trace(
+          'fault',
+          stored,
+          `${this.name} crashed before deleting: the message reappears after the visibility timeout`,
+        );
+        return;
+      }
+      const down = sim.faults.unavailableUntil('sqs', this.queue.name, sim.now());
+      if (down !== undefined) {
+        this.queue.trace(
+          'fault',
+          stored,
+          `unavailable until ${down}ms: delete failed, the message reappears after the visibility timeout`,
+        );
+        return;
+      }
+    }
+    try {
+      this.sqs.deleteStored(this.queue, stored, receipt, `delete a message from '${this.queue.name}'`);
+    } catch (error) {
+      // FIFO: the receipt expired while the handler ran; the message was (or will be) received again.
+      this.queue.trace(
+        'error',
+        stored,
+        `${this.name}: ${error instanceof Error ? error.message : String(error)}`,
+      );
+    }
+  }
+
+  #failed(stored: StoredMessage, receipt: number, error: unknown, generation: number): void {
+    if (generation !== this.#generation) return;
+    this.errors.push({ messageId: stored.messageId, error });
+    const reason = error instanceof Error ? `${error.name}: ${error.message}` : `threw ${describe(error)}`;
+    this.queue.trace('nack', stored, `${this.name}: handler failed (${reason})`);
+    const terminate = this.options.terminateVisibilityTimeout;
+    if (
+      terminate !== undefined &&
+      terminate !== false &&
+      stored.state === State.InFlight &&
+      stored.receipt === receipt
+    ) {
+      this.queue.changeVisibility(stored, terminate === true ? 0 : terminate * 1000);
+    }
+  }
+
+  #next(generation: number): void {
+    if (!this.#running || generation !== this.#generation || this.#pollTask !== undefined) return;
+    this.#pollTask = this.sqs.sim.schedule(0, `${this.name} poll`, this.#poll);
+  }
+}
+
+const isThenable = (value: unknown): value is PromiseLike<unknown> =>
+  value instanceof Promise ||
+  (value !== null &&
+    (typeof value === 'object' || typeof value === 'function') &&
+    typeof (value as { then?: unknown }).then === 'function');
+
+function describe(value: unknown): string {
+  if (typeof value === 'string') return `'${value}'`;
+  try {
+    return JSON.stringify(value) ?? String(value);
+  } catch {
+    return String(value);
+  }
+}

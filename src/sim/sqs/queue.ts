@@ -1,0 +1,614 @@
+import type { LedgerEntry } from '../ledger.js';
+import type { Task } from '../scheduler.js';
+import type { TraceKind } from '../trace.js';
+import type { Simulation } from '../world.js';
+import type { QueueConfig, ResolvedSqsOptions } from './options.js';
+import { SQS_LIMITS } from './options.js';
+import { Timeline, type TimelineNode } from './timeline.js';
+import type { MessageAttributeValue } from './types.js';
+
+/** Where a stored message is. @internal */
+export const State = { Delayed: 0, Visible: 1, InFlight: 2, Gone: 3 } as const;
+/** @internal */
+export type State = (typeof State)[keyof typeof State];
+
+/** One stored copy of a message. A duplicate delivery is a second copy sharing the ledger id and MessageId. @internal */
+export class StoredMessage implements TimelineNode {
+  dueAt = 0;
+  prev: TimelineNode | undefined = undefined;
+  next: TimelineNode | undefined = undefined;
+  state: State = State.Visible;
+  receiveCount = 0;
+  firstReceiveAt = 0;
+  receivedAt = 0;
+  /** Nonce of the latest receive: a receipt handle is valid for deletes while it matches. */
+  receipt = 0;
+  md5: string | undefined = undefined;
+  group: FifoGroup | undefined = undefined;
+  deadLetterSourceArn: string | undefined = undefined;
+  /** In the queue's receipt index: only once someone read a receipt handle of it. */
+  indexed = false;
+
+  constructor(
+    readonly serial: number,
+    /**
+     * The ledger's entry, held directly: updating it by id would cost two map lookups per delivery,
+     * a large share of the model's hot path. Copies (duplicates, dead letters) share it.
+     */
+    readonly entry: LedgerEntry,
+    readonly messageId: string,
+    readonly body: string,
+    readonly attributes: Readonly<Record<string, MessageAttributeValue>> | undefined,
+    readonly groupId: string | undefined,
+    readonly deduplicationId: string | undefined,
+    readonly sequenceNumber: string | undefined,
+    readonly sentAt: number,
+    readonly expiresAt: number,
+    readonly duplicate: boolean,
+  ) {}
+
+  get ledgerId(): string {
+    return this.entry.id;
+  }
+}
+
+/** The messages of one FIFO message group, oldest first, in flight or not. @internal */
+export interface FifoGroup {
+  readonly id: string;
+  readonly messages: Deque<StoredMessage>;
+  inFlight: number;
+  queued: boolean;
+}
+
+/** Someone waiting for messages on a queue: a long poll or a parked consumer. @internal */
+export interface Waiter {
+  /** Called when messages may be available; returns false to stay parked. */
+  serve(): boolean;
+}
+
+/** What a queue needs from its model. @internal */
+export interface QueueHost {
+  readonly sim: Simulation;
+  readonly options: ResolvedSqsOptions;
+  readonly tracing: boolean;
+  queueByArn(arn: string): SimQueue | undefined;
+  nextSerial(): number;
+  nextReceipt(): number;
+}
+
+/** A FIFO over an array with a moving head (Array#shift and #splice copy large arrays); removal from the middle is rare. @internal */
+export class Deque<T> {
+  private items: T[] = [];
+  private head = 0;
+
+  get length(): number {
+    return this.items.length - this.head;
+  }
+  push(item: T): void {
+    this.items.push(item);
+  }
+  at(index: number): T | undefined {
+    return this.items[this.head + index];
+  }
+  removeAt(index: number): T | undefined {
+    if (index === 0) {
+      const item = this.items[this.head];
+      this.items[this.head++] = undefined as T;
+      if (this.head > 1024 && this.head * 2 > this.items.length) {
+        this.items = this.items.slice(this.head);
+        this.head = 0;
+      }
+      return item;
+    }
+    return this.items.splice(this.head + index, 1)[0];
+  }
+  /** Removes the item at `index` in O(1) by moving the head item into its place (order is best-effort anyway). */
+  takeSwapped(index: number): T | undefined {
+    if (index > 0) {
+      const at = this.head + index;
+      const item = this.items[at]!;
+      this.items[at] = this.items[this.head]!;
+      this.items[this.head] = item;
+    }
+    return this.removeAt(0);
+  }
+  indexOf(item: T): number {
+    const i = this.items.indexOf(item, this.head);
+    return i < 0 ? -1 : i - this.head;
+  }
+  clear(): T[] {
+    const all = this.items.slice(this.head);
+    this.items = [];
+    this.head = 0;
+    return all;
+  }
+}
+
+/**
+ * One SQS queue: standard (at-least-once, best-effort order, every deviation a recorded decision) or
+ * FIFO (message groups in order, a group blocked while any of its messages is in flight,
+ * deduplication within 5 minutes). Time-driven changes — delays ending, visibility timeouts expiring
+ * — go through a single scheduler task per queue, armed for the earliest due message.
+ * @internal
+ */
+export class SimQueue {
+  readonly ready = new Deque<StoredMessage>();
+  readonly groups = new Map<string, FifoGroup>();
+  private readonly readyGroups = new Deque<FifoGroup>();
+  readonly delayed = new Timeline<StoredMessage>();
+  readonly inFlight = new Timeline<StoredMessage>();
+  readonly live = new Map<number, StoredMessage>();
+  readonly deduplication = new Map<
+    string,
+    { readonly messageId: string; readonly sequenceNumber: string | undefined; readonly expiresAt: number }
+  >();
+  visible = 0;
+  sequence = 0;
+  deleted = false;
+  lastPurgeAt = Number.NEGATIVE_INFINITY;
+  modifiedAt: number;
+  private timer: Task | undefined;
+  private waiters: Waiter[] = [];
+  private serveTask: Task | undefined;
+  private readonly onTimer = () => this.fire();
+  private readonly onServe = () => this.serveWaiters();
+
+  constructor(
+    private readonly host: QueueHost,
+    readonly serial: number,
+    readonly name: string,
+    readonly url: string,
+    readonly arn: string,
+    public config: QueueConfig,
+    readonly createdAt: number,
+  ) {
+    this.modifiedAt = createdAt;
+  }
+
+  get fifo(): boolean {
+    return this.config.fifo;
+  }
+
+  /** Whether a receive would find something: on FIFO queues, visible messages of blocked groups do not count. */
+  available(): boolean {
+    return this.config.fifo ? this.readyGroups.length > 0 : this.visible > 0;
+  }
+
+  // ── storing ─────────────────────────────────────────────────────────────────────────────────────
+
+  /** Stores a message that was accepted; visible now or after `delayMs`. */
+  store(message: StoredMessage, delayMs: number): void {
+    if (this.fifo) {
+      let group = this.groups.get(message.groupId!);
+      if (!group) {
+        group = { id: message.groupId!, messages: new Deque<StoredMessage>(), inFlight: 0, queued: false };
+        this.groups.set(group.id, group);
+      }
+      message.group = group;
+      group.messages.push(message);
+    }
+    if (delayMs > 0) {
+      message.state = State.Delayed;
+      message.dueAt = this.host.sim.now() + delayMs;
+      this.delayed.insert(message);
+      this.arm();
+    } else {
+      this.becomeVisible(message);
+    }
+  }
+
+  private becomeVisible(message: StoredMessage): void {
+    message.state = State.Visible;
+    this.visible++;
+    if (this.fifo) {
+      const group = message.group!;
+      if (group.inFlight === 0 && group.messages.at(0) === message) this.queueGroup(group);
+    } else {
+      this.ready.push(message);
+    }
+    this.wake();
+  }
+
+  /** Schedules serving the waiters when someone waits and a receive would find something. */
+  private wake(): void {
+    if (this.waiters.length > 0 && this.serveTask === undefined && this.available())
+      this.serveTask = this.host.sim.schedule(0, `sqs ${this.name} serve`, this.onServe);
+  }
+
+  private queueGroup(group: FifoGroup): void {
+    if (group.queued) return;
+    group.queued = true;
+    this.readyGroups.push(group);
+  }
+
+  /** Takes a message out of the queue for good: deleted, dead-lettered, expired or purged. */
+  remove(message: StoredMessage): void {
+    const state = message.state;
+    if (state === State.Gone) return;
+    if (state === State.InFlight) this.inFlight.remove(message);
+    else if (state === State.Delayed) this.delayed.remove(message);
+    else {
+      this.visible--;
+      if (!this.fifo) {
+        const index = this.ready.indexOf(message);
+        if (index >= 0) this.ready.removeAt(index);
+      }
+    }
+    // Nothing left to time: drop the timer so an idle world does not jump to a stale deadline.
+    if (this.timer !== undefined && this.inFlight.size === 0 && this.delayed.size === 0) {
+      this.host.sim.cancel(this.timer);
+      this.timer = undefined;
+    }
+    message.state = State.Gone;
+    if (message.indexed) this.live.delete(message.serial);
+    const group = message.group;
+    if (group) {
+      if (state === State.InFlight) group.inFlight--;
+      const index = group.messages.indexOf(message);
+      if (index >= 0) group.messages.removeAt(index);
+      if (group.messages.length === 0) {
+        if (group.inFlight === 0) this.groups.delete(group.id);
+      } else if (group.inFlight === 0 && group.messages.at(0)!.state === State.Visible) {
+        this.queueGroup(group);
+        this.wake();
+      }
+    }
+  }
+
+  // ── receiving ───────────────────────────────────────────────────────────────────────────────────
+
+  /**
+   * Receives up to `max` messages into `out` and returns how many: each becomes in flight for
+   * `visibilityMs`. Expired messages are expired and messages past the redrive policy's
+   * maxReceiveCount are moved to the dead-letter queue on the way, as SQS does on receive.
+   */
+  take(out: StoredMessage[], max: number, visibilityMs: number, shortPoll: boolean): number {
+    this.refresh();
+    if (this.visible === 0) return 0;
+    const options = this.host.options;
+    const decisions = this.host.sim.decisions;
+    if (shortPoll && !this.fifo && options.shortPollPartialRate > 0 && max > 1 && this.visible > 1) {
+      if (decisions.chance('sqs:short-poll', options.shortPollPartialRate))
+        max = decisions.choose('sqs:short-poll-count', Math.min(max, this.visible));
+    }
+    return this.fifo ? this.takeFifo(out, max, visibilityMs) : this.takeStandard(out, max, visibilityMs);
+  }
+
+  private takeStandard(out: StoredMessage[], max: number, visibilityMs: number): number {
+    const { sim, options } = this.host;
+    const faults = sim.faults;
+    const checkFaults = faults.active.length > 0;
+    let n = 0;
+    while (n < max && this.ready.length > 0) {
+      let index = 0;
+      if (this.ready.length > 1) {
+        const shuffle =
+          (options.reorderRate > 0 && sim.decisions.chance('sqs:reorder', options.reorderRate)) ||
+          (checkFaults && faults.fires('reorder', 'sqs', this.name) !== undefined);
+        if (shuffle) index = sim.decisions.choose('sqs:pick', Math.min(this.ready.length, 10));
+      }
+      const message = this.ready.takeSwapped(index)!;
+      this.visible--;
+      message.state = State.InFlight; // transiently, so the checks below can remove it consistently
+      if (this.discard(message)) continue;
+      this.deliver(message, visibilityMs);
+      out[n++] = message;
+      if (
+        (options.duplicateRate > 0 && sim.decisions.chance('sqs:duplicate', options.duplicateRate)) ||
+        (checkFaults && faults.fires('duplicate', 'sqs', this.name) !== undefined)
+      ) {
+        this.duplicate(message);
+      }
+    }
+    return n;
+  }
+
+  private takeFifo(out: StoredMessage[], max: number, visibilityMs: number): number {
+    let n = 0;
+    while (n < max && this.readyGroups.length > 0) {
+      const group = this.readyGroups.removeAt(0)!;
+      group.queued = false;
+      if (group.inFlight > 0) continue;
+      let i = 0;
+      while (n < max && i < group.messages.length) {
+        const message = group.messages.at(i)!;
+        if (message.state !== State.Visible) break;
+        this.visible--;
+        message.state = State.InFlight;
+        group.inFlight++;
+        if (this.discard(message)) continue; // removed from group.messages: index i is the next one
+        this.deliver(message, visibilityMs);
+        out[n++] = message;
+        i++;
+      }
+    }
+    return n;
+  }
+
+  /** Expires or dead-letters a message picked for delivery; true when it was taken away. */
+  private discard(message: StoredMessage): boolean {
+    const now = this.host.sim.now();
+    if (now >= message.expiresAt) {
+      this.detachInFlight(message);
+      this.finish(message, 'expire', 'expired', `retention ${this.config.retentionMs / 1000}s passed`);
+      return true;
+    }
+    const redrive = this.config.redrive;
+    if (redrive && message.receiveCount >= redrive.maxReceiveCount) {
+      const target = this.host.queueByArn(redrive.deadLetterTargetArn);
+      if (target && !target.deleted) {
+        this.detachInFlight(message);
+        this.finish(
+          message,
+          'dead-letter',
+          'dead-lettered',
+          `→ ${target.name} after ${message.receiveCount} receives (maxReceiveCount ${redrive.maxReceiveCount})`,
+        );
+        target.adoptDeadLetter(message, this);
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** Undo the transient in-flight marking of `take` before removing the message. */
+  private detachInFlight(message: StoredMessage): void {
+    message.state = State.Gone;
+    if (message.indexed) this.live.delete(message.serial);
+    const group = message.group;
+    if (group) {
+      group.inFlight--;
+      const index = group.messages.indexOf(message);
+      if (index >= 0) group.messages.removeAt(index);
+      if (group.messages.length === 0 && group.inFlight === 0) this.groups.delete(group.id);
+    }
+  }
+
+  private finish(
+    message: StoredMessage,
+    kind: TraceKind,
+    fate: 'expired' | 'dead-lettered',
+    detail: string,
+  ): void {
+    message.entry.fate = fate;
+    this.trace(kind, message, detail);
+  }
+
+  /** Receives a moved message as the dead-letter queue: visible at once, counts kept. */
+  adoptDeadLetter(source: StoredMessage, from: SimQueue): void {
+    const now = this.host.sim.now();
+    const copy = new StoredMessage(
+      this.host.nextSerial(),
+      source.entry,
+      source.messageId,
+      source.body,
+      source.attributes,
+      this.fifo ? (source.groupId ?? source.messageId) : source.groupId,
+      source.deduplicationId,
+      this.fifo ? this.nextSequenceNumber() : undefined,
+      source.sentAt,
+      // Standard queues keep the original enqueue time for retention; FIFO queues restart it.
+      (this.fifo ? now : source.sentAt) + this.config.retentionMs,
+      source.duplicate,
+    );
+    copy.receiveCount = source.receiveCount;
+    copy.firstReceiveAt = source.firstReceiveAt;
+    copy.md5 = source.md5;
+    copy.deadLetterSourceArn = from.arn;
+    this.store(copy, 0);
+  }
+
+  private deliver(message: StoredMessage, visibilityMs: number): void {
+    const { sim } = this.host;
+    const now = sim.now();
+    message.state = State.InFlight;
+    message.receiveCount++;
+    if (message.receiveCount === 1) message.firstReceiveAt = now;
+    message.receivedAt = now;
+    message.receipt = this.host.nextReceipt();
+    message.dueAt = now + visibilityMs;
+    this.inFlight.insert(message);
+    message.entry.fate = 'in-flight';
+    message.entry.deliveries++;
+    if (this.host.tracing)
+      this.trace(
+        message.receiveCount > 1 ? 'redeliver' : 'deliver',
+        message,
+        `receive #${message.receiveCount}${message.duplicate ? ' (duplicate copy)' : ''}`,
+      );
+    this.arm();
+  }
+
+  private duplicate(message: StoredMessage): void {
+    const copy = new StoredMessage(
+      this.host.nextSerial(),
+      message.entry,
+      message.messageId,
+      message.body,
+      message.attributes,
+      message.groupId,
+      message.deduplicationId,
+      message.sequenceNumber,
+      message.sentAt,
+      message.expiresAt,
+      true,
+    );
+    copy.receiveCount = message.receiveCount;
+    copy.firstReceiveAt = message.firstReceiveAt;
+    copy.md5 = message.md5;
+    this.trace('fault', message, 'at-least-once: a second copy stays in the queue');
+    this.store(copy, 0);
+  }
+
+  // ── acknowledging ───────────────────────────────────────────────────────────────────────────────
+
+  /** Deletes a received message; the ledger records it acked. */
+  delete(message: StoredMessage, detail: string): void {
+    this.remove(message);
+    message.entry.fate = 'acked';
+    if (this.host.tracing) this.trace('ack', message, detail);
+  }
+
+  /** Moves a received message's visibility deadline to now + `visibilityMs` (0: visible at once). */
+  changeVisibility(message: StoredMessage, visibilityMs: number): void {
+    this.inFlight.remove(message);
+    if (visibilityMs === 0) {
+      this.returnToQueue(message, 'visibility set to 0');
+      return;
+    }
+    message.dueAt = this.host.sim.now() + visibilityMs;
+    this.inFlight.insert(message);
+    this.arm();
+  }
+
+  private returnToQueue(message: StoredMessage, why: string): void {
+    if (message.group) message.group.inFlight--;
+    message.entry.fate = 'queued';
+    this.trace('requeue', message, why);
+    this.becomeVisible(message);
+    const group = message.group;
+    if (group && group.inFlight === 0 && group.messages.at(0)?.state === State.Visible) {
+      this.queueGroup(group);
+      this.wake();
+    }
+  }
+
+  // ── time ────────────────────────────────────────────────────────────────────────────────────────
+
+  /** Applies every delay end and visibility timeout due by now. */
+  refresh(): void {
+    const now = this.host.sim.now();
+    let due = this.delayed.head;
+    while (due !== undefined && due.dueAt <= now) {
+      this.delayed.remove(due);
+      this.becomeVisible(due);
+      due = this.delayed.head;
+    }
+    due = this.inFlight.head;
+    while (due !== undefined && due.dueAt <= now) {
+      this.inFlight.remove(due);
+      this.returnToQueue(due, 'visibility timeout expired');
+      due = this.inFlight.head;
+    }
+  }
+
+  /** Keeps one scheduler task, at the earliest moment something becomes visible. */
+  arm(): void {
+    const delayed = this.delayed.head;
+    const inFlight = this.inFlight.head;
+    let next = delayed === undefined ? Number.POSITIVE_INFINITY : delayed.dueAt;
+    if (inFlight !== undefined && inFlight.dueAt < next) next = inFlight.dueAt;
+    const timer = this.timer;
+    if (timer !== undefined && !timer.cancelled && timer.time <= next) return;
+    if (timer !== undefined) this.host.sim.cancel(timer);
+    this.timer =
+      next === Number.POSITIVE_INFINITY
+        ? undefined
+        : this.host.sim.schedule(next - this.host.sim.now(), `sqs ${this.name} timer`, this.onTimer);
+  }
+
+  private fire(): void {
+    this.timer = undefined;
+    if (this.deleted) return;
+    this.refresh();
+    this.arm();
+  }
+
+  // ── waiting ─────────────────────────────────────────────────────────────────────────────────────
+
+  park(waiter: Waiter): void {
+    this.waiters.push(waiter);
+    this.wake();
+  }
+
+  unpark(waiter: Waiter): void {
+    const index = this.waiters.indexOf(waiter);
+    if (index >= 0) this.waiters.splice(index, 1);
+  }
+
+  /** Hands available messages to waiters; which waiter goes first is a recorded decision. */
+  private serveWaiters(): void {
+    this.serveTask = undefined;
+    this.refresh();
+    // Serve only those waiting now: a waiter that finds nothing (its group blocked, say) must not spin.
+    const waiting = this.waiters;
+    this.waiters = [];
+    const keep: Waiter[] = [];
+    while (waiting.length > 0 && this.available()) {
+      const index = waiting.length > 1 ? this.host.sim.decisions.choose('sqs:waiter', waiting.length) : 0;
+      const waiter = waiting.splice(index, 1)[0]!;
+      if (!waiter.serve()) keep.push(waiter);
+    }
+    this.waiters.push(...keep, ...waiting);
+  }
+
+  /** Wakes every waiter with nothing, for a deleted queue. */
+  dropWaiters(): Waiter[] {
+    const all = this.waiters;
+    this.waiters = [];
+    if (this.timer) this.host.sim.cancel(this.timer);
+    if (this.serveTask) this.host.sim.cancel(this.serveTask);
+    return all;
+  }
+
+  // ── housekeeping ────────────────────────────────────────────────────────────────────────────────
+
+  nextSequenceNumber(): string {
+    return `1${String(++this.sequence).padStart(19, '0')}`;
+  }
+
+  /** Forgets deduplication ids older than 5 minutes (the map is in insertion order, i.e. time order). */
+  pruneDeduplication(now: number): void {
+    for (const [key, entry] of this.deduplication) {
+      if (entry.expiresAt > now) break;
+      this.deduplication.delete(key);
+    }
+  }
+
+  /** Every stored message, for purge, delete and inspection. */
+  all(): StoredMessage[] {
+    const all: StoredMessage[] = [];
+    if (this.fifo) {
+      for (const group of this.groups.values())
+        for (let i = 0; i < group.messages.length; i++) all.push(group.messages.at(i)!);
+    } else {
+      for (let i = 0; i < this.ready.length; i++) all.push(this.ready.at(i)!);
+      for (let m = this.delayed.head; m; m = m.next as StoredMessage | undefined) all.push(m);
+      for (let m = this.inFlight.head; m; m = m.next as StoredMessage | undefined) all.push(m);
+    }
+    return all;
+  }
+
+  /** Makes a message findable by its receipt handle (done when a handle is first read). */
+  index(message: StoredMessage): void {
+    if (message.indexed || message.state === State.Gone) return;
+    message.indexed = true;
+    this.live.set(message.serial, message);
+  }
+
+  counts(): { visible: number; inFlight: number; delayed: number } {
+    this.refresh();
+    return { visible: this.visible, inFlight: this.inFlight.size, delayed: this.delayed.size };
+  }
+
+  trace(kind: TraceKind, message: StoredMessage | undefined, detail: string): void {
+    if (!this.host.tracing) return;
+    const sim = this.host.sim;
+    sim.trace.add({
+      time: sim.now(),
+      kind,
+      broker: 'sqs',
+      where: this.name,
+      message: message?.ledgerId,
+      key: message?.groupId,
+      detail,
+    });
+  }
+}
+
+/** The deduplication key of a FIFO message under the queue's DeduplicationScope. @internal */
+export const deduplicationKey = (queue: SimQueue, groupId: string, deduplicationId: string): string =>
+  queue.config.deduplicationScope === 'messageGroup' ? `${groupId}\u0000${deduplicationId}` : deduplicationId;
+
+/** @internal */
+export const DEDUPLICATION_WINDOW_MS = SQS_LIMITS.deduplicationWindowMs;

@@ -1,0 +1,85 @@
+import { EventproofError, failure } from '../errors.js';
+
+/** What code inside a simulation sees as time: the simulation's clock and scheduler. */
+export interface VirtualTime {
+  now(): number;
+  /** Schedules a virtual timer; its id stays valid across runs of the same simulation. */
+  setTimer(delayMs: number, callback: () => void, repeat: boolean): number;
+  clearTimer(id: number): void;
+  /** Replaces Math.random: seeded, so a run stays reproducible. */
+  random(): number;
+}
+
+const real = {
+  Date: globalThis.Date,
+  setTimeout: globalThis.setTimeout,
+  clearTimeout: globalThis.clearTimeout,
+  setInterval: globalThis.setInterval,
+  clearInterval: globalThis.clearInterval,
+  setImmediate: globalThis.setImmediate,
+  performanceNow: performance.now.bind(performance),
+  mathRandom: Math.random,
+};
+
+/** The real timers, for the simulator's own use while virtual ones are installed. */
+export const realTimers = real;
+
+let installed: VirtualTime | undefined;
+
+/**
+ * Replaces `Date`, `setTimeout`/`setInterval` (and their clears), `performance.now` and `Math.random`
+ * with virtual, seeded ones for the duration of a run, so handlers that read the time or sleep see simulated time.
+ * Test runners capture their own timers at start-up and are unaffected.
+ * @internal
+ */
+export function installVirtualGlobals(time: VirtualTime): () => void {
+  if (installed && installed !== time) {
+    throw new EventproofError(
+      'SIM_CONFIG',
+      failure(
+        'run the simulation',
+        'another simulation is running in this process at the same time',
+        'Await one simulation before running the next',
+      ),
+    );
+  }
+  installed = time;
+  const RealDate = real.Date;
+  class VirtualDate extends RealDate {
+    constructor(...args: unknown[]) {
+      if (args.length === 0) super(time.now());
+      else super(...(args as [number]));
+    }
+    static override now(): number {
+      return time.now();
+    }
+  }
+  const schedule =
+    (repeat: boolean) =>
+    (callback: (...a: unknown[]) => void, delay?: number, ...args: unknown[]) =>
+      time.setTimer(
+        Math.max(0, Number(delay) || 0),
+        () => callback(...args),
+        repeat,
+      ) as unknown as NodeJS.Timeout;
+  const clear = (id: unknown) => time.clearTimer(typeof id === 'number' ? id : Number(id));
+  const g = globalThis as unknown as Record<string, unknown>;
+  g.Date = VirtualDate;
+  g.setTimeout = schedule(false);
+  g.setInterval = schedule(true);
+  g.clearTimeout = clear;
+  g.clearInterval = clear;
+  performance.now = () => time.now();
+  Math.random = () => time.random();
+  // Timers outlive the run that set them: they are tasks of the simulation and fire in its next run.
+  return () => {
+    g.Date = real.Date;
+    g.setTimeout = real.setTimeout;
+    g.setInterval = real.setInterval;
+    g.clearTimeout = real.clearTimeout;
+    g.clearInterval = real.clearInterval;
+    performance.now = real.performanceNow;
+    Math.random = real.mathRandom;
+    installed = undefined;
+  };
+}

@@ -1,0 +1,128 @@
+import { describe, expect, it } from 'vitest';
+import { createSimulation, DivergenceError } from '../public/sim.js';
+
+describe('simulation world', () => {
+  it('runs tasks in (time, sequence) order and moves virtual time', async () => {
+    const sim = createSimulation({ seed: 1 });
+    const seen: string[] = [];
+    sim.schedule(20, 'b', () => seen.push(`b@${sim.now()}`));
+    sim.schedule(10, 'a', () => seen.push(`a@${sim.now()}`));
+    sim.schedule(20, 'c', () => seen.push(`c@${sim.now()}`));
+    const result = await sim.runUntilIdle();
+    expect(seen).toEqual(['a@10', 'b@20', 'c@20']);
+    expect(result).toMatchObject({ now: 20, steps: 3, idle: true, stuck: [] });
+  });
+
+  it('gives code inside the run virtual Date and timers', async () => {
+    const sim = createSimulation({ seed: 1, startMs: Date.UTC(2026, 0, 1) });
+    const times: number[] = [];
+    sim.schedule(0, 'handler', () =>
+      sim.track(
+        (async () => {
+          times.push(Date.now());
+          await new Promise((resolve) => setTimeout(resolve, 60_000));
+          times.push(new Date().getTime());
+        })(),
+        'handler',
+      ),
+    );
+    const realBefore = Date.now();
+    await sim.runUntilIdle();
+    expect(times).toEqual([Date.UTC(2026, 0, 1), Date.UTC(2026, 0, 1) + 60_000]);
+    expect(Date.now() - realBefore).toBeLessThan(5_000);
+  });
+
+  it('reports a handler that never settles as stuck instead of hanging', async () => {
+    const sim = createSimulation({ seed: 1 });
+    sim.schedule(5, 'deliver', () => sim.track(new Promise(() => {}), 'billing handler for m1'));
+    const result = await sim.runUntilIdle();
+    expect(result.stuck).toEqual([{ label: 'billing handler for m1', since: 5 }]);
+  });
+
+  it('stops after maxSteps when the world never quiesces', async () => {
+    const sim = createSimulation({ seed: 1 });
+    const loop = () => void sim.schedule(1, 'loop', loop);
+    loop();
+    const result = await sim.runUntilIdle({ maxSteps: 100 });
+    expect(result).toMatchObject({ steps: 100, idle: false });
+  });
+
+  it('advance stops at the given time', async () => {
+    const sim = createSimulation({ seed: 1 });
+    let fired = 0;
+    sim.schedule(100, 'x', () => fired++);
+    await sim.advance(50);
+    expect([fired, sim.now()]).toEqual([0, 50]);
+    await sim.advance(50);
+    expect([fired, sim.now()]).toEqual([1, 100]);
+  });
+
+  it('records decisions and replays them, failing loudly on divergence', () => {
+    const a = createSimulation({ seed: 7 });
+    const picks = [
+      a.decisions.choose('x', 5),
+      a.decisions.choose('y', 3),
+      a.decisions.chance('fault:duplicate', 0.5),
+    ];
+    const b = createSimulation({ seed: 999, replay: a.decisions.decisions });
+    expect([
+      b.decisions.choose('x', 5),
+      b.decisions.choose('y', 3),
+      b.decisions.chance('fault:duplicate', 0.5),
+    ]).toEqual(picks);
+    const c = createSimulation({ replay: a.decisions.decisions });
+    expect(() => c.decisions.choose('z', 5)).toThrow(DivergenceError);
+  });
+
+  it('one seed gives the same choices', () => {
+    const run = (seed: number) => {
+      const sim = createSimulation({ seed });
+      return Array.from({ length: 20 }, () => sim.decisions.choose('k', 10));
+    };
+    expect(run(3)).toEqual(run(3));
+    expect(run(3)).not.toEqual(run(4));
+  });
+
+  it('chance(p) draws exactly as choose(kind, 2, [1 - p, p]) and keeps every decision', () => {
+    const probabilities = [0.001, 0.1, 0.3, 0.5, 0.7, 0.999];
+    for (const seed of [1, 2, 3]) {
+      const a = createSimulation({ seed });
+      const b = createSimulation({ seed });
+      const viaChance: boolean[] = [];
+      const viaChoose: boolean[] = [];
+      for (let i = 0; i < 3000; i++) {
+        const p = probabilities[i % probabilities.length]!;
+        viaChance.push(a.decisions.chance('fault:x', p));
+        viaChoose.push(b.decisions.choose('fault:x', 2, [1 - p, p]) === 1);
+      }
+      expect(viaChance).toEqual(viaChoose);
+      expect(viaChance.filter(Boolean).length).toBeGreaterThan(0);
+      expect(a.decisions.decisions).toEqual(b.decisions.decisions);
+      expect(a.decisions.decisions).toHaveLength(3000);
+      expect(a.decisions.size).toBe(3000);
+    }
+  });
+});
+
+describe('timers across runs', () => {
+  it('a timer set in one run fires in the next', async () => {
+    const sim = createSimulation({ seed: 1 });
+    const fired: number[] = [];
+    sim.schedule(0, 'set', () => void setTimeout(() => fired.push(sim.now()), 100));
+    await sim.advance(50);
+    expect(fired).toEqual([]);
+    await sim.advance(100);
+    expect(fired).toEqual([100]);
+  });
+
+  it('clearTimeout in a later run cancels it', async () => {
+    const sim = createSimulation({ seed: 1 });
+    let id: ReturnType<typeof setTimeout> | undefined;
+    let fired = false;
+    sim.schedule(0, 'set', () => void (id = setTimeout(() => (fired = true), 100)));
+    await sim.advance(10);
+    sim.schedule(0, 'clear', () => clearTimeout(id));
+    await sim.runUntilIdle();
+    expect(fired).toBe(false);
+  });
+});

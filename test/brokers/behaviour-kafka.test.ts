@@ -1,0 +1,65 @@
+import { expect, it } from 'vitest';
+import {
+  kafkaBehaviour,
+  type DriverConsumer,
+  type KafkaBehaviourRule,
+  type KafkaDriver,
+} from '../../src/sim/kafka/behaviour.js';
+import { kafkaDriver } from 'eventproof/kafka';
+import { brokerUnderTest, describeWithBroker } from '../support/brokers.js';
+
+const broker = await brokerUnderTest('kafka');
+
+// The rules marked simOnly (with their reason in the suite) need what a real broker cannot be put
+// through here: an outage of the broker, minutes of retention time.
+const runnable = kafkaBehaviour.filter((rule) => rule.simOnly === undefined);
+
+const rule = (start: string): KafkaBehaviourRule => {
+  const found = kafkaBehaviour.find((r) => r.rule.startsWith(start));
+  if (!found) throw new Error(`no rule ${start}`);
+  return found;
+};
+
+describeWithBroker(broker, 'Kafka behavioural suite against a real broker', () => {
+  it.each(runnable.map((r) => [r.rule, r] as const))('%s', async (_title, r) => {
+    // A fresh driver per rule: its own prefix for topics and groups, deleted afterwards.
+    await using driver = await kafkaDriver({ url: broker.url, label: 'behaviour' });
+    await r.run(driver);
+  });
+
+  it('the consumer-group rule fails on the real broker when each consumer is in a group of its own', async () => {
+    await using d = await kafkaDriver({ url: broker.url, label: 'behaviour' });
+    let n = 0;
+    const wrong: KafkaDriver = {
+      ...d,
+      startConsumer: (options) => d.startConsumer({ ...options, groupId: `${options.groupId}-${++n}` }),
+    };
+    await expect(rule('two consumers in one group').run(wrong)).rejects.toThrow();
+  });
+
+  it('the offset rule fails on the real broker when offsets are committed before processing', async () => {
+    await using d = await kafkaDriver({ url: broker.url, label: 'behaviour' });
+    const wrong: KafkaDriver = {
+      ...d,
+      startConsumer: async (options) => {
+        const self: DriverConsumer = await d.startConsumer({
+          ...options,
+          autoCommit: false,
+          handler: async (r) => {
+            await self.commit(r.partition, r.offset + 1);
+            await options.handler?.(r);
+          },
+        });
+        return self;
+      },
+    };
+    await expect(rule('offsets are committed only after successful processing').run(wrong)).rejects.toThrow(
+      /committed 3 past the failing record 2/,
+    );
+  });
+
+  it('outage() refuses on a real broker, saying to run such rules on the simulator', async () => {
+    await using d = await kafkaDriver({ url: broker.url, label: 'behaviour' });
+    await expect(d.outage('any', 1000)).rejects.toThrow(/cannot take a real broker down.*simulator/);
+  });
+});
