@@ -252,6 +252,8 @@ transaction.state.log.num.partitions=1
 group.initial.rebalance.delay.ms=0
 auto.create.topics.enable=true
 delete.topic.enable=true
+# Retention is checked every 500 ms instead of every 5 minutes, so a test can watch old segments go.
+log.retention.check.interval.ms=500
 EOF
   cat >"$run/log4j.properties" <<'EOF'
 log4j.rootLogger=INFO, stdout

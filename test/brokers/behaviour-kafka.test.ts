@@ -11,7 +11,7 @@ import { brokerUnderTest, describeWithBroker } from '../support/brokers.js';
 const broker = await brokerUnderTest('kafka');
 
 // The rules marked simOnly (with their reason in the suite) need what a real broker cannot be put
-// through here: an outage of the broker, minutes of retention time.
+// through here: an outage of the broker.
 const runnable = kafkaBehaviour.filter((rule) => rule.simOnly === undefined);
 
 const rule = (start: string): KafkaBehaviourRule => {

@@ -43,6 +43,11 @@ interface Live {
   joined: Promise<void>;
   /** Next offset after the last record handed to the rule, per partition. */
   readonly delivered: Map<number, bigint>;
+  /**
+   * Between a rejoin and the stream's `offsets` event the client is reading the committed offsets,
+   * and will overwrite every position with them: a seek made meanwhile would be lost.
+   */
+  refreshing: boolean;
   commitsInFlight: number;
   gone: boolean;
 }
@@ -60,7 +65,9 @@ const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
  * `settle()` waits on broker facts: stable groups, every partition owned, every record up to the end
  * offset delivered and every auto-commit written. `crash()` goes silent without LeaveGroup, so the
  * coordinator moves the partitions only after the session timeout. `outage()` is not possible on a
- * real broker (it throws), so the rule that needs it is marked `simOnly` in the suite. Consumers use
+ * real broker (it throws), so the rule that needs it is marked `simOnly` in the suite. A topic created
+ * with `retentionMs` rolls a segment every quarter of it, and needs the broker's retention check
+ * (`log.retention.check.interval.ms`) to run that often; the driver reads it and says so. Consumers use
  * the classic (eager) protocol with `@platformatic/kafka`'s round-robin assignor whatever `assignor`
  * asks for: the client has no cooperative-sticky one.
  *
@@ -121,6 +128,34 @@ export async function kafkaDriver(
       for (const t of g.topics)
         if (t.name === topic) for (const p of t.partitions) out[p.partitionIndex] = p.committedOffset;
     return out;
+  };
+  /**
+   * Retention deletes segments on the broker's retention check, every 5 minutes by default: a rule that
+   * watches records expire needs the check to run within `limitMs`, or it would wait in vain.
+   */
+  const requireRetentionCheckWithin = async (limitMs: number): Promise<void> => {
+    const key = 'log.retention.check.interval.ms';
+    let intervalMs: number | undefined;
+    try {
+      const { brokers } = await admin.metadata({ topics: [] });
+      const [described] = await admin.describeConfigs({
+        resources: [
+          { resourceType: 4, resourceName: String([...brokers.keys()][0]), configurationKeys: [key] },
+        ],
+      });
+      const value = described?.configs.find((c) => c.name === key)?.value;
+      intervalMs = value === null || value === undefined ? undefined : Number(value);
+    } catch (cause) {
+      fail(`read the broker's ${key}`, cause, 'Check the broker allows DescribeConfigs for this client');
+    }
+    if (intervalMs === undefined || intervalMs > limitMs)
+      fail(
+        'watch records expire',
+        new Error(
+          `the broker checks retention every ${intervalMs ?? '?'} ms, and this needs ${limitMs} ms or less`,
+        ),
+        `Set ${key}=500 in the broker's server.properties (scripts/brokers.sh does)`,
+      );
   };
   const assignmentOf = (l: Live): number[] =>
     [...(l.consumer.assignments?.find((a) => a.topic === l.topic)?.partitions ?? [])].sort((a, b) => a - b);
@@ -211,6 +246,8 @@ export async function kafkaDriver(
   const outstanding = async (): Promise<string | undefined> => {
     const active = live.filter((l) => !l.gone);
     for (const l of active) if (l.commitsInFlight > 0) return `consumer ${l.id} is committing`;
+    for (const l of active)
+      if (l.refreshing) return `consumer ${l.id} is reading its committed offsets after a rebalance`;
     const byGroup = new Map<string, Live[]>();
     for (const l of active) byGroup.set(l.group, [...(byGroup.get(l.group) ?? []), l]);
     if (byGroup.size > 0) {
@@ -254,6 +291,8 @@ export async function kafkaDriver(
     },
     async seek(partition, offset) {
       await l.joined;
+      const deadline = Date.now() + settleTimeoutMs;
+      while (l.refreshing && Date.now() < deadline) await pause(10);
       // The stream reads from this map on its next fetch; the rules seek only once the consumer is idle.
       l.stream!.offsetsToFetch.set(`${l.topic}:${partition}`, BigInt(offset));
       l.delivered.set(partition, BigInt(offset));
@@ -277,12 +316,21 @@ export async function kafkaDriver(
 
     async createTopic({ partitions, retentionMs }) {
       const name = isolatedName(prefix, `topic-${++topicCount}`, 249);
+      if (retentionMs !== undefined) await requireRetentionCheckWithin(retentionMs / 4);
       try {
         await admin.createTopics({
           topics: [name],
           partitions,
           replicas: 1,
-          configs: retentionMs === undefined ? [] : [{ name: 'retention.ms', value: String(retentionMs) }],
+          // Kafka deletes whole segments only: a segment rolls after a quarter of the retention time,
+          // so records written that long apart land in segments that expire apart.
+          configs:
+            retentionMs === undefined
+              ? []
+              : [
+                  { name: 'retention.ms', value: String(retentionMs) },
+                  { name: 'segment.ms', value: String(Math.max(1, Math.floor(retentionMs / 4))) },
+                ],
         });
         topics.set(name, partitions);
         const deadline = Date.now() + 10_000;
@@ -341,6 +389,7 @@ export async function kafkaDriver(
         consumer,
         joined: Promise.resolve(),
         delivered: new Map(),
+        refreshing: false,
         commitsInFlight: 0,
         gone: false,
       };
@@ -350,6 +399,8 @@ export async function kafkaDriver(
         joins.set(group, (joins.get(group) ?? 0) + 1);
         l.stream?.offsetsToFetch.clear();
         l.delivered.clear();
+        // The first join's offsets are read while the stream is built, before consume() resolves.
+        if (l.stream) l.refreshing = true;
       });
       l.joined = consumer
         .consume({
@@ -361,6 +412,9 @@ export async function kafkaDriver(
         .then((stream) => {
           l.stream = stream;
           stream.on('error', () => undefined);
+          stream.on('offsets', () => {
+            l.refreshing = false;
+          });
           void pump(l, handler, received).catch(() => undefined);
         });
       live.push(l);
