@@ -30,6 +30,11 @@ RUN_HOME="$BROKERS_HOME/run"
 HOST=127.0.0.1
 KAFKA_PORT="${KAFKA_PORT:-9092}"
 KAFKA_CONTROLLER_PORT="${KAFKA_CONTROLLER_PORT:-9093}"
+# A second listener for fault injection: it binds KAFKA_FAULTS_PORT and tells clients to connect to
+# KAFKA_FAULTS_PROXY_PORT, where a fault proxy (eventproof/kafka's driver) forwards to it. Clients of
+# that listener reach the broker only through the proxy, however many connections they open.
+KAFKA_FAULTS_PORT="${KAFKA_FAULTS_PORT:-9094}"
+KAFKA_FAULTS_PROXY_PORT="${KAFKA_FAULTS_PROXY_PORT:-9095}"
 SQS_PORT="${SQS_PORT:-9324}"
 SQS_REGION="${SQS_REGION:-us-east-1}"
 TIMEOUT="${BROKERS_TIMEOUT:-90}"             # seconds a broker may take to become ready
@@ -236,10 +241,10 @@ process.roles=broker,controller
 node.id=1
 controller.quorum.voters=1@$HOST:$KAFKA_CONTROLLER_PORT
 controller.listener.names=CONTROLLER
-listeners=PLAINTEXT://$HOST:$KAFKA_PORT,CONTROLLER://$HOST:$KAFKA_CONTROLLER_PORT
-advertised.listeners=PLAINTEXT://$HOST:$KAFKA_PORT
+listeners=PLAINTEXT://$HOST:$KAFKA_PORT,CONTROLLER://$HOST:$KAFKA_CONTROLLER_PORT,FAULTS://$HOST:$KAFKA_FAULTS_PORT
+advertised.listeners=PLAINTEXT://$HOST:$KAFKA_PORT,FAULTS://$HOST:$KAFKA_FAULTS_PROXY_PORT
 inter.broker.listener.name=PLAINTEXT
-listener.security.protocol.map=CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT
+listener.security.protocol.map=CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT,FAULTS:PLAINTEXT
 log.dirs=$run/data
 num.partitions=1
 default.replication.factor=1

@@ -1,5 +1,4 @@
 import type { Admin, Consumer, Message, MessagesStream, Producer } from '@platformatic/kafka';
-import { InvalidArgumentError, failure } from '../../errors.js';
 import type {
   DriverConsumer,
   DriverConsumerOptions,
@@ -7,6 +6,8 @@ import type {
   ReceivedRecord,
 } from '../../sim/kafka/behaviour.js';
 import { BrokerOperationError } from '../errors.js';
+import { addressOf } from '../fault-proxy/address.js';
+import { faultProxy, type FaultProxy } from '../fault-proxy/index.js';
 import { isolatedName, isolatedPrefix } from '../names.js';
 import { resolveEndpoint, type EndpointOptions } from '../provision.js';
 import { loadKafkaClient } from './client.js';
@@ -30,7 +31,16 @@ export interface KafkaDriverOptions extends EndpointOptions {
   readonly sessionTimeoutMs?: number | undefined;
   /** How long `settle()` waits for the facts before it fails. Default 15000. */
   readonly settleTimeoutMs?: number | undefined;
+  /**
+   * The broker listener `outage()` cuts: it binds `upstream` and advertises `advertised`, where the
+   * driver puts a fault proxy, so a client bootstrapped there reaches the broker only through the
+   * proxy. Default the listener scripts/brokers.sh configures: `127.0.0.1:9094` advertised as
+   * `127.0.0.1:9095`.
+   */
+  readonly faultsListener?: { readonly upstream: string; readonly advertised: string } | undefined;
 }
+
+const DEFAULT_FAULTS_LISTENER = { upstream: '127.0.0.1:9094', advertised: '127.0.0.1:9095' };
 
 interface Live {
   readonly id: string;
@@ -64,8 +74,10 @@ const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
  * runs against your broker too. Every topic and group gets a random prefix; `dispose()` deletes them.
  * `settle()` waits on broker facts: stable groups, every partition owned, every record up to the end
  * offset delivered and every auto-commit written. `crash()` goes silent without LeaveGroup, so the
- * coordinator moves the partitions only after the session timeout. `outage()` is not possible on a
- * real broker (it throws), so the rule that needs it is marked `simOnly` in the suite. A topic created
+ * coordinator moves the partitions only after the session timeout. `outage(topic, ms)` swallows the
+ * broker's answers for `ms` on a second listener behind a fault proxy (see `faultsListener`): sends
+ * made meanwhile reach the broker but their acknowledgements do not, so the client retries them,
+ * as after a real network cut. A topic created
  * with `retentionMs` rolls a segment every quarter of it, and needs the broker's retention check
  * (`log.retention.check.interval.ms`) to run that often; the driver reads it and says so. Consumers use
  * the classic (eager) protocol with `@platformatic/kafka`'s round-robin assignor whatever `assignor`
@@ -301,9 +313,60 @@ export async function kafkaDriver(
     crash: () => crash(l),
   });
 
+  // --- outages: a second listener, reached only through a fault proxy
+  const faults = options.faultsListener ?? DEFAULT_FAULTS_LISTENER;
+  let proxy: FaultProxy | undefined;
+  let outageUntil = 0;
+  const outageTimers = new Set<ReturnType<typeof setTimeout>>();
+  const proxiedProducers = new Map<boolean, Producer<Buffer, Buffer, Buffer, Buffer>>();
+  const proxiedProducer = (idempotent: boolean) => {
+    let p = proxiedProducers.get(idempotent);
+    if (p === undefined) {
+      p = new lib.Producer({
+        bootstrapBrokers: [faults.advertised],
+        clientId: `${prefix}-producer-faults${idempotent ? '-idempotent' : ''}`,
+        idempotent,
+        acks: -1,
+        partitioner: lib.compatibilityPartitioner,
+        connectTimeout: 1000,
+        // Short, so a send whose answer was swallowed is retried while the outage lasts.
+        requestTimeout: 300,
+        retries: 50,
+        retryDelay: 50,
+      });
+      proxiedProducers.set(idempotent, p);
+    }
+    return p;
+  };
+  const outage = async (topic: string, ms: number) => {
+    const fix = `Give the broker a second listener bound to ${faults.upstream} and advertised as ${faults.advertised} (scripts/brokers.sh does; see docs/local-brokers.md), or pass faultsListener`;
+    try {
+      proxy ??= await faultProxy({ upstream: faults.upstream, listen: addressOf(faults.advertised) });
+      // Connected and initialised before the outage begins, so that the send itself meets it.
+      for (const idempotent of [false, true]) {
+        const p = proxiedProducer(idempotent);
+        await p.metadata({ topics: [topic] });
+        if (idempotent) await p.initIdempotentProducer({});
+      }
+    } catch (cause) {
+      fail(`cut the broker's answers for ${ms} ms`, cause, fix);
+    }
+    // Requests still reach the broker; its answers are swallowed, and each connection closes after
+    // 200 ms, so none carries a half-dropped answer into the time after the outage.
+    const handle = await proxy!.add({ type: 'timeout', direction: 'downstream', afterMs: 200 });
+    outageUntil = Date.now() + ms;
+    const timer = setTimeout(() => {
+      outageTimers.delete(timer);
+      void proxy?.remove(handle);
+    }, ms);
+    outageTimers.add(timer);
+  };
+
   const dispose = async () => {
+    for (const timer of outageTimers) clearTimeout(timer);
     await Promise.allSettled(live.map((l) => stop(l, true)));
-    await Promise.allSettled([...producers.values()].map((p) => p.close()));
+    await Promise.allSettled([...producers.values(), ...proxiedProducers.values()].map((p) => p.close()));
+    await proxy?.[Symbol.asyncDispose]().catch(() => undefined);
     if (groups.size > 0) await admin.deleteGroups({ groups: [...groups] }).catch(() => undefined);
     if (topics.size > 0) await admin.deleteTopics({ topics: [...topics.keys()] }).catch(() => undefined);
     await admin.close().catch(() => undefined);
@@ -353,7 +416,8 @@ export async function kafkaDriver(
 
     async produce(topic, messages, { idempotent = false } = {}) {
       try {
-        await producer(idempotent).send({
+        const p = Date.now() < outageUntil ? proxiedProducer(idempotent) : producer(idempotent);
+        await p.send({
           messages: messages.map((m) => ({
             topic,
             key: m.key === undefined ? undefined : Buffer.from(m.key),
@@ -452,17 +516,7 @@ export async function kafkaDriver(
       await pause(ms);
     },
 
-    outage() {
-      return Promise.reject(
-        new InvalidArgumentError(
-          failure(
-            'make a real Kafka unavailable',
-            'the driver cannot take a real broker down for one topic',
-            'Run the rules that need an outage on the simulator (they are marked simOnly)',
-          ),
-        ),
-      );
-    },
+    outage,
 
     rebalances(groupId) {
       return Promise.resolve(joins.get(groupOf(groupId)) ?? 0);

@@ -456,7 +456,6 @@ export const kafkaBehaviour: readonly KafkaBehaviourRule[] = [
   },
   {
     rule: 'an idempotent producer does not duplicate on retry',
-    simOnly: 'needs an outage window the real broker cannot be put through in a unit test',
     async run(d) {
       const topic = await d.createTopic({ partitions: 1 });
       await d.outage(topic, 1_000);
