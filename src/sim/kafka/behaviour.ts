@@ -71,7 +71,11 @@ export interface KafkaDriver {
   settle(): Promise<void>;
   /** Lets `ms` of time pass (sim: virtual; real: a sleep). */
   advance(ms: number): Promise<void>;
-  /** Makes the broker unavailable for `ms` from now for this topic. */
+  /**
+   * Makes the broker unavailable for `ms` from now for this topic: sends made meanwhile may be
+   * appended without their acknowledgement arriving (sim: a fault; real: a fault proxy swallowing the
+   * broker's answers).
+   */
   outage(topic: string, ms: number): Promise<void>;
   committed(groupId: string, topic: string): Promise<number[]>;
   /**
