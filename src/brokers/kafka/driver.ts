@@ -77,7 +77,7 @@ const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
  * coordinator moves the partitions only after the session timeout. `outage(topic, ms)` swallows the
  * broker's answers for `ms` on a second listener behind a fault proxy (see `faultsListener`): sends
  * made meanwhile reach the broker but their acknowledgements do not, so the client retries them,
- * as after a real network cut. A topic created
+ * as after a real network cut. `produce()` is idempotent unless `idempotent: false`. A topic created
  * with `retentionMs` rolls a segment every quarter of it, and needs the broker's retention check
  * (`log.retention.check.interval.ms`) to run that often; the driver reads it and says so. Consumers use
  * the classic (eager) protocol with `@platformatic/kafka`'s round-robin assignor whatever `assignor`
@@ -414,7 +414,11 @@ export async function kafkaDriver(
       return name;
     },
 
-    async produce(topic, messages, { idempotent = false } = {}) {
+    // Idempotent unless told otherwise, as the Java producer is since Kafka 3.0: @platformatic/kafka
+    // resends a whole request when one of its partitions answered with stale metadata (as a topic's
+    // partitions do just after it is created), and a plain producer then appends the partitions that
+    // had succeeded twice.
+    async produce(topic, messages, { idempotent = true } = {}) {
       try {
         const p = Date.now() < outageUntil ? proxiedProducer(idempotent) : producer(idempotent);
         await p.send({
