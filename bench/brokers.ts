@@ -159,8 +159,15 @@ async function benchRabbit(url: string) {
       });
       for (let i = 0; i < MESSAGES; i++) {
         const wire = OrderCreated.encode(order(i));
+        // The same AMQP properties the probe sends (content type, transient delivery mode): equal
+        // message size on the wire and in the broker.
+        const options = {
+          headers: wire.headers,
+          contentType: wire.headers['content-type'],
+          persistent: false,
+        };
         await new Promise<void>((resolve, reject) =>
-          channel.sendToQueue(queue.name, Buffer.from(wire.value), { headers: wire.headers }, (e: unknown) =>
+          channel.sendToQueue(queue.name, Buffer.from(wire.value), options, (e: unknown) =>
             e ? reject(e instanceof Error ? e : new Error('not confirmed')) : resolve(),
           ),
         );

@@ -3,7 +3,7 @@ import { AssertionFailedError, DecodeError, TimeoutError, failure } from '../err
 import { checkWhere } from '../harness/compare.js';
 import { describeExpectation, describeRecord, show } from '../harness/format.js';
 import { describeNearMisses, nearMisses, type NearMiss } from '../harness/near-misses.js';
-import type { PublishedRecord, RecordedVia } from '../harness/types.js';
+import type { PublishedEvent, PublishedRecord, RecordedVia } from '../harness/types.js';
 import type { Inbox } from './inbox.js';
 import type {
   DestinationExpectation,
@@ -228,13 +228,16 @@ function matcherOf(match: ReceiveMatch, broker: Observation['broker']): Matcher 
   }
   const filter: ReceiveFilter = isEventType(match) ? { event: match } : match;
   const type = filter.event ?? anyType;
-  const records = new WeakMap<ReceivedMessage, PublishedRecord>();
+  // A Map, not a WeakMap: it lives only as long as this matcher, and a WeakMap entry per arrival
+  // costs the garbage collector far more than a plain one.
+  const records = new Map<ReceivedMessage, PublishedRecord>();
   const record = (m: ReceivedMessage) => {
     let r = records.get(m);
     if (r === undefined) records.set(m, (r = toRecord(m, filter.event, via)));
     return r;
   };
   const keyOrHeaderMiss = (m: ReceivedMessage): string | undefined => {
+    if (filter.key === undefined && filter.headers === undefined) return undefined;
     const why: string[] = [];
     if (filter.key !== undefined && m.key !== filter.key)
       why.push(`key: expected ${show(filter.key)}, received ${show(m.key)}`);
@@ -247,7 +250,11 @@ function matcherOf(match: ReceiveMatch, broker: Observation['broker']): Matcher 
   };
   const typeAndPayload = (m: ReceivedMessage) => {
     const r = record(m);
-    return r.kind === 'event' && r.event === type.name && checkWhere(filter.where, r).matched;
+    return (
+      r.kind === 'event' &&
+      r.event === type.name &&
+      (filter.where === undefined || checkWhere(filter.where, r).matched)
+    );
   };
   const parts = [
     filter.key === undefined ? '' : ` with key ${show(filter.key)}`,
@@ -271,7 +278,27 @@ function matcherOf(match: ReceiveMatch, broker: Observation['broker']): Matcher 
 
 /** The harness's record shape, so its near-miss ranking and wording apply to broker messages. */
 function toRecord(m: ReceivedMessage, type: EventType | undefined, via: RecordedVia): PublishedRecord {
-  const base = {
+  if (type === undefined) return eventRecord(m, via, ANY, m.payload);
+  try {
+    return eventRecord(m, via, type.name, type.decode(m.value, m.headers));
+  } catch (error) {
+    if (!(error instanceof DecodeError)) throw error;
+    if (m.eventType !== undefined && m.eventType !== type.name)
+      return eventRecord(m, via, m.eventType, m.payload);
+    return {
+      ...eventRecord(m, via, '', undefined),
+      kind: 'poison',
+      event: undefined,
+      payload: undefined,
+      raw: m.value,
+      error,
+    };
+  }
+}
+
+/** One literal, not a spread of a shared base object: this runs for every arrival. */
+function eventRecord(m: ReceivedMessage, via: RecordedVia, event: string, payload: unknown): PublishedEvent {
+  return {
     topic: m.destination,
     key: m.key,
     headers: m.headers,
@@ -279,14 +306,8 @@ function toRecord(m: ReceivedMessage, type: EventType | undefined, via: Recorded
     at: m.at,
     via,
     properties: m.properties,
+    kind: 'event',
+    event,
+    payload,
   };
-  if (type === undefined) return { ...base, kind: 'event', event: ANY, payload: m.payload };
-  try {
-    return { ...base, kind: 'event', event: type.name, payload: type.decode(m.value, m.headers) };
-  } catch (error) {
-    if (!(error instanceof DecodeError)) throw error;
-    if (m.eventType !== undefined && m.eventType !== type.name)
-      return { ...base, kind: 'event', event: m.eventType, payload: m.payload };
-    return { ...base, kind: 'poison', event: undefined, payload: undefined, raw: m.value, error };
-  }
 }

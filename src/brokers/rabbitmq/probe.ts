@@ -209,32 +209,39 @@ export class RabbitMqProbe implements BrokerProbe<RabbitMqDestination> {
     options?: { key?: string; headers?: Headers },
   ): Promise<void>;
   publish(destination: RabbitMqDestination, message: RawMessage): Promise<void>;
-  async publish(destination: RabbitMqDestination, ...args: unknown[]): Promise<void> {
-    const message = outgoing(args);
-    const content = Buffer.from(message.value);
-    const options = {
-      headers: message.headers,
-      contentType: message.headers['content-type'],
-      persistent: false,
-    };
-    try {
-      await new Promise<void>((resolve, reject) => {
-        const done = (error: unknown) =>
-          error
-            ? reject(error instanceof Error ? error : new Error('the broker did not confirm the publish'))
-            : resolve();
+  publish(destination: RabbitMqDestination, ...args: unknown[]): Promise<void> {
+    // One promise, settled by the confirm itself: no async wrapper whose extra turns of the microtask
+    // queue would delay the caller's next publish. A bad payload thrown here rejects it as before.
+    return new Promise<void>((resolve, reject) => {
+      const message = outgoing(args);
+      const content = Buffer.from(message.value);
+      const options = {
+        headers: message.headers,
+        contentType: message.headers['content-type'],
+        persistent: false,
+      };
+      const fail = (cause: unknown) =>
+        reject(
+          new BrokerOperationError(
+            'rabbitmq',
+            `publish to ${JSON.stringify(destination.name)}`,
+            this.url,
+            cause,
+            'Check the broker is up and the destination exists',
+          ),
+        );
+      const done = (error: unknown) =>
+        error
+          ? fail(error instanceof Error ? error : new Error('the broker did not confirm the publish'))
+          : resolve();
+      try {
         if (destination.kind === 'queue') this.channel.sendToQueue(destination.name, content, options, done);
         else this.channel.publish(destination.name, message.key ?? '', content, options, done);
-      });
-    } catch (cause) {
-      throw new BrokerOperationError(
-        'rabbitmq',
-        `publish to ${JSON.stringify(destination.name)}`,
-        this.url,
-        cause,
-        'Check the broker is up and the destination exists',
-      );
-    }
+      } catch (cause) {
+        // amqplib throws at once when the channel is already closed.
+        fail(cause);
+      }
+    });
   }
 
   expect(destination: RabbitMqDestination): DestinationExpectation {
