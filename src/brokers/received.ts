@@ -7,7 +7,12 @@ import type { RawMessage, ReceivedMessage } from './probe.js';
 const text = new TextDecoder('utf-8');
 const encoder = new TextEncoder();
 
-/** @internal Builds the probe's view of one message the broker delivered. */
+/**
+ * @internal Builds the probe's view of one message the broker delivered. `payload` is read when
+ * first asked for: a contract's `toReceive` decodes the bytes itself, so parsing them here too would
+ * double the work on every arrival. It is still an own, enumerable property (equality, spread and
+ * JSON see it).
+ */
 export function receivedMessage(
   destination: string,
   sequence: number,
@@ -16,24 +21,34 @@ export function receivedMessage(
   key: string | undefined,
   properties: Record<string, unknown>,
 ): ReceivedMessage {
-  const body = text.decode(value);
-  let payload: unknown = body;
-  try {
-    payload = JSON.parse(body) as unknown;
-  } catch {
-    // Not JSON: the text stands; contracts still get the raw bytes.
-  }
+  let payload: unknown = unread;
   return {
     destination,
     key,
     headers,
     value,
     eventType: headers[TYPE_HEADER],
-    payload,
+    get payload() {
+      if (payload === unread) payload = parsePayload(value);
+      return payload;
+    },
     sequence,
     at: Date.now(),
     properties,
   };
+}
+
+const unread = Symbol('unread');
+
+/** The value as JSON when it parses, else as UTF-8 text. */
+function parsePayload(value: Uint8Array): unknown {
+  const body = text.decode(value);
+  try {
+    return JSON.parse(body) as unknown;
+  } catch {
+    // Not JSON: the text stands; contracts still get the raw bytes.
+    return body;
+  }
 }
 
 /** The bytes, headers and key to send, whichever form `publish` was called with. */
