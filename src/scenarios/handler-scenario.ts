@@ -92,6 +92,11 @@ export interface HandlerScenarioSpec<H extends HandlerLike> {
   readonly requirement?: string;
 }
 
+const isPromiseLike = (value: unknown): value is PromiseLike<unknown> =>
+  (typeof value === 'object' || typeof value === 'function') &&
+  value !== null &&
+  typeof (value as PromiseLike<unknown>).then === 'function';
+
 export function invoke(handler: HandlerLike, event: unknown): unknown {
   const target = handler as unknown as ((e: unknown) => unknown) | { handle(e: unknown): unknown };
   return typeof target === 'function' ? target(event) : target.handle(event);
@@ -198,13 +203,20 @@ class HandlerRun<H extends HandlerLike> {
       .map((e) => `${e.detail ?? e.kind} at ${e.time}ms`);
   }
 
-  async handle(wire: WireMessage): Promise<void> {
+  /**
+   * Hands one message to the handler. Synchronous when the handler is: it returns a promise only when
+   * the handler did, so a broker model settles a synchronous handler within the same step instead of
+   * waiting on promise turns. A decode failure throws.
+   */
+  handle(wire: WireMessage): Promise<void> | undefined {
     const id = wire.headers[SCENARIO_ID] ?? '?';
     const { payload } = this.registry.decode(wire);
     this.state.handed.push(id);
     this.ctx.delivered(id);
-    await invoke(this.state.handler, payload);
+    const result = invoke(this.state.handler, payload);
+    if (isPromiseLike(result)) return Promise.resolve(result).then(() => this.ctx.applied(id));
     this.ctx.applied(id);
+    return undefined;
   }
 
   onDeadLetter(wire: WireMessage, reason: string): void {

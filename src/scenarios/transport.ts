@@ -23,7 +23,11 @@ export interface ScenarioTransport {
   /** Publishes in order (awaiting each send) from inside the simulation. */
   publish(messages: readonly WireMessage[]): Promise<void>;
   /** Starts the consumer; `handle` throwing means "not processed". */
-  consume(handle: (message: WireMessage) => Promise<void>, options: ConsumeOptions): Promise<void>;
+  /** `handle` returns a promise only when the handler is asynchronous; it throws on a decode failure. */
+  consume(
+    handle: (message: WireMessage) => Promise<void> | undefined,
+    options: ConsumeOptions,
+  ): Promise<void>;
 }
 
 export type TransportFactory = (sim: Simulation) => Promise<ScenarioTransport>;

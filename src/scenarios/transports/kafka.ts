@@ -99,7 +99,7 @@ class KafkaScenarioTransport implements ScenarioTransport {
   readonly broker = 'kafka' as const;
   readonly capabilities = kafkaCapabilities;
   private readonly attempts = new Map<string, number>();
-  private handle: ((message: WireMessage) => Promise<void>) | undefined;
+  private handle: ((message: WireMessage) => Promise<void> | undefined) | undefined;
   private options: ConsumeOptions | undefined;
 
   constructor(
@@ -111,7 +111,10 @@ class KafkaScenarioTransport implements ScenarioTransport {
     for (const m of messages) await this.producer.send(prepare(m).send);
   }
 
-  async consume(handle: (message: WireMessage) => Promise<void>, options: ConsumeOptions): Promise<void> {
+  async consume(
+    handle: (message: WireMessage) => Promise<void> | undefined,
+    options: ConsumeOptions,
+  ): Promise<void> {
     this.handle = handle;
     this.options = options;
     const consumer = this.kafka.consumer({ groupId: 'scenario', retryInitialMs: 100 });
@@ -123,22 +126,31 @@ class KafkaScenarioTransport implements ScenarioTransport {
     });
   }
 
-  private async eachMessage({ partition, message }: EachMessagePayload): Promise<void> {
+  /** Synchronous when the handler is (see HandlerRun.handle): the model then settles it at once. */
+  private eachMessage({ partition, message }: EachMessagePayload): Promise<void> | undefined {
     const wire = received(message);
+    let result: Promise<void> | undefined;
     try {
-      await this.handle!(wire);
+      result = this.handle!(wire);
     } catch (error) {
-      if (error instanceof DecodeError) return this.deadLetter(wire, error.reason);
-      const id = `${partition}@${message.offset}`;
-      const n = (this.attempts.get(id) ?? 0) + 1;
-      this.attempts.set(id, n);
-      if (n >= this.options!.maxAttempts)
-        return this.deadLetter(
-          wire,
-          `failed ${n} times: ${error instanceof Error ? error.message : String(error)}`,
-        );
-      throw error;
+      return this.failed(error, `${partition}@${message.offset}`, wire);
     }
+    return result?.then(undefined, (error: unknown) =>
+      this.failed(error, `${partition}@${message.offset}`, wire),
+    );
+  }
+
+  /** A poison message or the last allowed failure goes to the dead-letter topic; others are retried. */
+  private failed(error: unknown, id: string, wire: WireMessage): Promise<void> {
+    if (error instanceof DecodeError) return this.deadLetter(wire, error.reason);
+    const n = (this.attempts.get(id) ?? 0) + 1;
+    this.attempts.set(id, n);
+    if (n >= this.options!.maxAttempts)
+      return this.deadLetter(
+        wire,
+        `failed ${n} times: ${error instanceof Error ? error.message : String(error)}`,
+      );
+    throw error;
   }
 
   private async deadLetter(message: WireMessage, reason: string): Promise<void> {
