@@ -108,7 +108,7 @@ console.log(
 // Steady state: each side runs once untimed first, so neither pays the JIT's warm-up in its figure;
 // then the best of three alternating rounds, so load on the shared machine hits both alike.
 for (const n of [8, 25]) {
-  const oursRuns = n === 8 ? 1000 : 300;
+  const oursRuns = n === 8 ? 5000 : 1500;
   const theirRuns = n === 8 ? 3000 : 1000;
   await explorerRate(n, oursRuns);
   await equivalentSchedulerRate(n, theirRuns);

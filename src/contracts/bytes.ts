@@ -16,11 +16,15 @@ const isWireMessage = (value: unknown): value is WireMessage =>
  * Anything else is poison with reason `not-bytes`.
  * @internal
  */
-export function toWireMessage(raw: unknown, headers: Headers = {}, eventType?: string): WireMessage {
-  if (raw instanceof Uint8Array) return { value: raw, headers };
-  if (typeof raw === 'string') return { value: encoder.encode(raw), headers };
-  if (raw instanceof ArrayBuffer) return { value: new Uint8Array(raw), headers };
-  if (isWireMessage(raw)) return { value: raw.value, headers: { ...raw.headers, ...headers }, key: raw.key };
+export function toWireMessage(raw: unknown, headers?: Headers, eventType?: string): WireMessage {
+  if (raw instanceof Uint8Array) return { value: raw, headers: headers ?? {} };
+  if (typeof raw === 'string') return { value: encoder.encode(raw), headers: headers ?? {} };
+  if (raw instanceof ArrayBuffer) return { value: new Uint8Array(raw), headers: headers ?? {} };
+  // A wire message is only read from here on: without extra headers it is used as it is.
+  if (isWireMessage(raw))
+    return headers === undefined && typeof raw.headers === 'object' && raw.headers !== null
+      ? raw
+      : { value: raw.value, headers: { ...raw.headers, ...headers }, key: raw.key };
   throw new DecodeError(
     failure(
       `decode ${eventType ?? 'a message'}`,

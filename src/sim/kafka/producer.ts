@@ -177,7 +177,9 @@ export class SimProducer {
   }
 
   private partitionBatches(topic: Topic, messages: Message[]): PartitionBatch[] {
-    const byPartition = new Map<Partition, PartitionBatch>();
+    // Most sends touch one or a few partitions: a short list is searched; a Map only past 8.
+    const batches: PartitionBatch[] = [];
+    let byPartition: Map<Partition, PartitionBatch> | undefined;
     const now = this.kafka.sim.now();
     const count = topic.partitions.length;
     let sticky = -1;
@@ -210,10 +212,14 @@ export class SimProducer {
         this.roundRobin.set(topic, next + 1);
       }
       const partition = topic.partitions[index]!;
-      let batch = byPartition.get(partition);
+      let batch: PartitionBatch | undefined;
+      if (byPartition) batch = byPartition.get(partition);
+      else for (const b of batches) if (b.partition === partition) batch = b;
       if (!batch) {
         batch = { partition, messages: [], timestamps: [], baseSequence: 0, written: false, baseOffset: -1 };
-        byPartition.set(partition, batch);
+        batches.push(batch);
+        if (byPartition) byPartition.set(partition, batch);
+        else if (batches.length > 8) byPartition = new Map(batches.map((b) => [b.partition, b]));
       }
       const timestamp = m.timestamp === undefined ? now : Number(m.timestamp);
       // Records of one send usually share a timestamp: one string for them all (strings are immutable).
@@ -232,7 +238,7 @@ export class SimProducer {
       });
       batch.timestamps.push(timestamp);
     }
-    return [...byPartition.values()];
+    return batches;
   }
 
   /** Appends a batch, unless the broker already has it from this idempotent producer. */
