@@ -25,6 +25,51 @@ const real = {
 export const realTimers = real;
 
 let installed: VirtualTime | undefined;
+/**
+ * The time the virtual globals read: the running simulation's, or after its run the last one's, so
+ * a virtual timer or `Date` kept past a run still answers in that simulation's time.
+ */
+let current: VirtualTime | undefined;
+const timeNow = (): VirtualTime => current!;
+
+// Made once, not per run: a class and its closures per run cost a kilobyte and a microsecond in the
+// explorer, which runs a world per schedule.
+const RealDate = real.Date;
+class VirtualDate extends RealDate {
+  constructor(...args: unknown[]) {
+    if (args.length === 0) super(timeNow().now());
+    else super(...(args as [number]));
+  }
+  static override now(): number {
+    return timeNow().now();
+  }
+}
+const schedule =
+  (repeat: boolean) =>
+  (callback: (...a: unknown[]) => void, delay?: number, ...args: unknown[]) =>
+    timeNow().setTimer(
+      Math.max(0, Number(delay) || 0),
+      () => callback(...args),
+      repeat,
+    ) as unknown as NodeJS.Timeout;
+const virtual = {
+  setTimeout: schedule(false),
+  setInterval: schedule(true),
+  clear: (id: unknown) => timeNow().clearTimer(typeof id === 'number' ? id : Number(id)),
+  performanceNow: () => timeNow().now(),
+  mathRandom: () => timeNow().random(),
+};
+const g = globalThis as unknown as Record<string, unknown>;
+const uninstall = () => {
+  g.Date = real.Date;
+  g.setTimeout = real.setTimeout;
+  g.setInterval = real.setInterval;
+  g.clearTimeout = real.clearTimeout;
+  g.clearInterval = real.clearInterval;
+  performance.now = real.performanceNow;
+  Math.random = real.mathRandom;
+  installed = undefined;
+};
 
 /**
  * Replaces `Date`, `setTimeout`/`setInterval` (and their clears), `performance.now` and `Math.random`
@@ -44,42 +89,14 @@ export function installVirtualGlobals(time: VirtualTime): () => void {
     );
   }
   installed = time;
-  const RealDate = real.Date;
-  class VirtualDate extends RealDate {
-    constructor(...args: unknown[]) {
-      if (args.length === 0) super(time.now());
-      else super(...(args as [number]));
-    }
-    static override now(): number {
-      return time.now();
-    }
-  }
-  const schedule =
-    (repeat: boolean) =>
-    (callback: (...a: unknown[]) => void, delay?: number, ...args: unknown[]) =>
-      time.setTimer(
-        Math.max(0, Number(delay) || 0),
-        () => callback(...args),
-        repeat,
-      ) as unknown as NodeJS.Timeout;
-  const clear = (id: unknown) => time.clearTimer(typeof id === 'number' ? id : Number(id));
-  const g = globalThis as unknown as Record<string, unknown>;
+  current = time;
   g.Date = VirtualDate;
-  g.setTimeout = schedule(false);
-  g.setInterval = schedule(true);
-  g.clearTimeout = clear;
-  g.clearInterval = clear;
-  performance.now = () => time.now();
-  Math.random = () => time.random();
+  g.setTimeout = virtual.setTimeout;
+  g.setInterval = virtual.setInterval;
+  g.clearTimeout = virtual.clear;
+  g.clearInterval = virtual.clear;
+  performance.now = virtual.performanceNow;
+  Math.random = virtual.mathRandom;
   // Timers outlive the run that set them: they are tasks of the simulation and fire in its next run.
-  return () => {
-    g.Date = real.Date;
-    g.setTimeout = real.setTimeout;
-    g.setInterval = real.setInterval;
-    g.clearTimeout = real.clearTimeout;
-    g.clearInterval = real.clearInterval;
-    performance.now = real.performanceNow;
-    Math.random = real.mathRandom;
-    installed = undefined;
-  };
+  return uninstall;
 }
