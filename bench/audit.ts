@@ -6,8 +6,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { pathToFileURL } from 'node:url';
-import { buildSync } from 'esbuild';
+import { importBundled } from './bundled.js';
 import type { runAudit as RunAudit } from '../src/audit/audit.js';
 import { discover } from '../src/audit/discover.js';
 import { loadTypeScript, sourceFileOptions } from '../src/audit/languages/typescript/parser.js';
@@ -15,20 +14,10 @@ import { loadTypeScript, sourceFileOptions } from '../src/audit/languages/typesc
 const count = Number(process.argv[2] ?? 10_000);
 const ts = loadTypeScript(process.cwd());
 
-// The audit as users run it: bundled by esbuild like dist/cli.js (tsx's per-function wrappers would
-// slow the audit's own code, not the parser's, and skew the ratio).
-const bundle = resolve(import.meta.dirname, '../node_modules/.cache/eventproof-bench/audit.mjs');
-buildSync({
-  entryPoints: [resolve(import.meta.dirname, '../src/audit/audit.ts')],
-  bundle: true,
-  platform: 'node',
-  format: 'esm',
-  target: 'node20',
-  outfile: bundle,
-  external: ['typescript'],
-  logLevel: 'silent',
-});
-const { runAudit } = (await import(pathToFileURL(bundle).href)) as { runAudit: typeof RunAudit };
+// The audit as users run it: bundled like dist/cli.js (bench/bundled.ts), TypeScript left outside.
+const { runAudit } = await importBundled<{ runAudit: typeof RunAudit }>('src/audit/audit.ts', 'audit', [
+  'typescript',
+]);
 
 function generate(dir: string, files: number): void {
   const domains = ['Order', 'Payment', 'Shipment', 'Invoice', 'Customer', 'Cart', 'Refund', 'Stock'];
