@@ -26,8 +26,9 @@ export const realTimers = real;
 
 let installed: VirtualTime | undefined;
 /**
- * The time the virtual globals read: the running simulation's, or after its run the last one's, so
- * a virtual timer or `Date` kept past a run still answers in that simulation's time.
+ * The time the virtual globals read: the running simulation's, or after its run the last one's. A
+ * virtual timer or `Date` that code kept from inside a run follows the simulation installed last,
+ * not the one it was taken in.
  */
 let current: VirtualTime | undefined;
 const timeNow = (): VirtualTime => current!;

@@ -1,4 +1,5 @@
 import { AssertionError } from 'node:assert';
+import { createServer, type AddressInfo } from 'node:net';
 import { expect, it } from 'vitest';
 import {
   kafkaBehaviour,
@@ -78,13 +79,24 @@ describeWithBroker(broker, 'Kafka behavioural suite against a real broker', () =
     expect(new Set(appended)).toEqual(new Set(['once']));
   });
 
-  it('outage() names the listener it needs when the broker has none for faults', async () => {
+  it('outage() names the listener it needs, at once, when nothing listens there', async () => {
+    // A port nobody listens on for the proxy, and an upstream that refuses connections.
+    const free = await new Promise<number>((resolve) => {
+      const server = createServer().listen(0, '127.0.0.1', () => {
+        const { port } = server.address() as AddressInfo;
+        server.close(() => resolve(port));
+      });
+    });
     await using d = await kafkaDriver({
       url: broker.url,
       label: 'behaviour',
-      faultsListener: { upstream: '127.0.0.1:1', advertised: '127.0.0.1:0' },
+      faultsListener: { upstream: '127.0.0.1:1', advertised: `127.0.0.1:${free}` },
     });
     const topic = await d.createTopic({ partitions: 1 });
-    await expect(d.outage(topic, 1000)).rejects.toThrow(/second listener bound to 127\.0\.0\.1:1/);
+    const started = Date.now();
+    await expect(d.outage(topic, 1000)).rejects.toThrow(
+      /nothing accepts connections on 127\.0\.0\.1:1.*second listener bound to 127\.0\.0\.1:1/s,
+    );
+    expect(Date.now() - started).toBeLessThan(3000);
   });
 });

@@ -1,3 +1,4 @@
+import { connect } from 'node:net';
 import type { Admin, Consumer, Message, MessagesStream, Producer } from '@platformatic/kafka';
 import type {
   DriverConsumer,
@@ -42,6 +43,24 @@ export interface KafkaDriverOptions extends EndpointOptions {
 
 const DEFAULT_FAULTS_LISTENER = { upstream: '127.0.0.1:9094', advertised: '127.0.0.1:9095' };
 
+const isLocalBootstrap = (brokers: readonly string[]) =>
+  brokers.every((b) => /^(127\.0\.0\.1|localhost|\[::1\]):/.test(b));
+
+/** Whether a TCP connection to `hostPort` opens within `timeoutMs`. */
+function accepts(hostPort: string, timeoutMs: number): Promise<boolean> {
+  const { host, port } = addressOf(hostPort);
+  return new Promise((resolve) => {
+    const socket = connect({ host, port });
+    const done = (ok: boolean) => {
+      socket.destroy();
+      resolve(ok);
+    };
+    socket.setTimeout(timeoutMs, () => done(false));
+    socket.once('connect', () => done(true));
+    socket.once('error', () => done(false));
+  });
+}
+
 interface Live {
   readonly id: string;
   readonly group: string;
@@ -85,8 +104,11 @@ const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
  *
  * @example
  * ```ts
- * await using driver = await kafkaDriver();
- * for (const rule of kafkaBehaviour.filter((r) => !r.simOnly)) await rule.run(driver);
+ * for (const rule of kafkaBehaviour.filter((r) => !r.simOnly)) {
+ *   // A fresh driver per rule: rules reuse group names.
+ *   await using driver = await kafkaDriver();
+ *   await rule.run(driver);
+ * }
  * ```
  */
 export async function kafkaDriver(
@@ -304,7 +326,15 @@ export async function kafkaDriver(
     async seek(partition, offset) {
       await l.joined;
       const deadline = Date.now() + settleTimeoutMs;
-      while (l.refreshing && Date.now() < deadline) await pause(10);
+      while (l.refreshing) {
+        if (Date.now() > deadline)
+          fail(
+            `seek partition ${partition} to ${offset}`,
+            new Error(`consumer ${l.id} was still reading its committed offsets after ${settleTimeoutMs} ms`),
+            'A rebalance does not finish: check the group with settle() first',
+          );
+        await pause(10);
+      }
       // The stream reads from this map on its next fetch; the rules seek only once the consumer is idle.
       l.stream!.offsetsToFetch.set(`${l.topic}:${partition}`, BigInt(offset));
       l.delivered.set(partition, BigInt(offset));
@@ -314,24 +344,26 @@ export async function kafkaDriver(
   });
 
   // --- outages: a second listener, reached only through a fault proxy
-  const faults = options.faultsListener ?? DEFAULT_FAULTS_LISTENER;
+  // The default listener is the one scripts/brokers.sh gives the local broker: not a remote one's.
+  const faults =
+    options.faultsListener ?? (isLocalBootstrap(base.bootstrapBrokers) ? DEFAULT_FAULTS_LISTENER : undefined);
   let proxy: FaultProxy | undefined;
   let outageUntil = 0;
   const outageTimers = new Set<ReturnType<typeof setTimeout>>();
   const proxiedProducers = new Map<boolean, Producer<Buffer, Buffer, Buffer, Buffer>>();
-  const proxiedProducer = (idempotent: boolean) => {
+  /** Short requests, so a send whose answer was swallowed is retried while the outage lasts, and after it. */
+  const proxiedProducer = (idempotent: boolean, retries = 20) => {
     let p = proxiedProducers.get(idempotent);
     if (p === undefined) {
       p = new lib.Producer({
-        bootstrapBrokers: [faults.advertised],
+        bootstrapBrokers: [faults!.advertised],
         clientId: `${prefix}-producer-faults${idempotent ? '-idempotent' : ''}`,
         idempotent,
         acks: -1,
         partitioner: lib.compatibilityPartitioner,
         connectTimeout: 1000,
-        // Short, so a send whose answer was swallowed is retried while the outage lasts.
         requestTimeout: 300,
-        retries: 50,
+        retries,
         retryDelay: 50,
       });
       proxiedProducers.set(idempotent, p);
@@ -339,17 +371,44 @@ export async function kafkaDriver(
     return p;
   };
   const outage = async (topic: string, ms: number) => {
+    const action = `cut the broker's answers for ${ms} ms`;
+    if (faults === undefined)
+      return fail(
+        action,
+        new Error(`the broker at ${endpoint.redacted} is not the local one, and no faultsListener was given`),
+        'Pass faultsListener: { upstream, advertised }, a listener of that broker advertised where the driver may put its proxy',
+      );
     const fix = `Give the broker a second listener bound to ${faults.upstream} and advertised as ${faults.advertised} (scripts/brokers.sh does; see docs/local-brokers.md), or pass faultsListener`;
+    let listen: ReturnType<typeof addressOf>;
     try {
-      proxy ??= await faultProxy({ upstream: faults.upstream, listen: addressOf(faults.advertised) });
+      listen = addressOf(faults.advertised);
+      addressOf(faults.upstream);
+    } catch (cause) {
+      return fail(action, cause, 'Give faultsListener addresses as host:port');
+    }
+    // Nothing listening there would otherwise show only after every retry of the producers below.
+    if (!(await accepts(faults.upstream, 1000)))
+      fail(action, new Error(`nothing accepts connections on ${faults.upstream}`), fix);
+    try {
+      proxy ??= await faultProxy({ upstream: faults.upstream, listen });
+    } catch (cause) {
+      fail(
+        action,
+        cause,
+        `Free ${faults.advertised} (another driver's proxy may hold it: dispose it), or pass faultsListener`,
+      );
+    }
+    // Enough retries, 350 ms apart, to ride out the outage and a little more.
+    const retries = Math.ceil(ms / 350) + 10;
+    try {
       // Connected and initialised before the outage begins, so that the send itself meets it.
       for (const idempotent of [false, true]) {
-        const p = proxiedProducer(idempotent);
+        const p = proxiedProducer(idempotent, retries);
         await p.metadata({ topics: [topic] });
         if (idempotent) await p.initIdempotentProducer({});
       }
     } catch (cause) {
-      fail(`cut the broker's answers for ${ms} ms`, cause, fix);
+      fail(action, cause, fix);
     }
     // Requests still reach the broker; its answers are swallowed, and each connection closes after
     // 200 ms, so none carries a half-dropped answer into the time after the outage.

@@ -60,7 +60,10 @@ export interface KafkaDriver {
   readonly sessionTimeoutMs: number;
   /** Creates a fresh topic and returns its (unique) name. */
   createTopic(options: { partitions: number; retentionMs?: number }): Promise<string>;
-  /** Sends the messages in order; resolves when the broker accepted them (retrying through outages). */
+  /**
+   * Sends the messages in order; resolves when the broker accepted them (retrying through outages).
+   * Idempotent unless `idempotent: false`, as the Java producer is since Kafka 3.0.
+   */
   produce(
     topic: string,
     messages: readonly DriverMessage[],
@@ -441,14 +444,15 @@ export const kafkaBehaviour: readonly KafkaBehaviourRule[] = [
     async run(d) {
       // Kafka deletes whole segments whose newest record is older than retention.ms, on the broker's
       // retention check; the driver rolls a segment after a quarter of the retention time.
-      const topic = await d.createTopic({ partitions: 1, retentionMs: 4_000 });
+      const topic = await d.createTopic({ partitions: 1, retentionMs: 6_000 });
       await d.produce(topic, messages(3));
-      await d.advance(2_000);
+      await d.advance(3_000);
       await d.produce(topic, [{ value: 'fresh' }]);
-      await d.advance(2_500);
-      // The old records are 4.5 s old, 'fresh' 2.5 s; a real broker may take one more check to see it.
+      await d.advance(3_500);
+      // The old records are 6.5 s old, 'fresh' 3.5 s; a real broker may take one more check to see
+      // it. 'fresh' then has at least a second left for the late consumer to read it.
       let start = await d.logStartOffset(topic, 0);
-      for (let waited = 0; start !== 3 && waited < 1_000; waited += 100) {
+      for (let waited = 0; start !== 3 && waited < 1_500; waited += 100) {
         await d.advance(100);
         start = await d.logStartOffset(topic, 0);
       }
@@ -581,7 +585,7 @@ export function simKafkaDriver(
       kafka.createTopic(name, { partitions, retentionMs });
       return Promise.resolve(name);
     },
-    async produce(topic, list, { idempotent = false } = {}) {
+    async produce(topic, list, { idempotent = true } = {}) {
       const p = await producer(idempotent);
       const sent = p.send({
         topic,
