@@ -53,22 +53,38 @@ const schedule =
       () => callback(...args),
       repeat,
     ) as unknown as NodeJS.Timeout;
-const virtual = {
+/** The globals a run swaps: the real ones (`real`, above) or the virtual ones, in one shape. */
+interface Swapped {
+  readonly Date: unknown;
+  readonly setTimeout: unknown;
+  readonly setInterval: unknown;
+  readonly clearTimeout: unknown;
+  readonly clearInterval: unknown;
+  readonly performanceNow: () => number;
+  readonly mathRandom: () => number;
+}
+const clear = (id: unknown) => timeNow().clearTimer(typeof id === 'number' ? id : Number(id));
+const virtual: Swapped = {
+  Date: VirtualDate,
   setTimeout: schedule(false),
   setInterval: schedule(true),
-  clear: (id: unknown) => timeNow().clearTimer(typeof id === 'number' ? id : Number(id)),
+  clearTimeout: clear,
+  clearInterval: clear,
   performanceNow: () => timeNow().now(),
   mathRandom: () => timeNow().random(),
 };
 const g = globalThis as unknown as Record<string, unknown>;
+function put(set: Swapped): void {
+  g.Date = set.Date;
+  g.setTimeout = set.setTimeout;
+  g.setInterval = set.setInterval;
+  g.clearTimeout = set.clearTimeout;
+  g.clearInterval = set.clearInterval;
+  performance.now = set.performanceNow;
+  Math.random = set.mathRandom;
+}
 const uninstall = () => {
-  g.Date = real.Date;
-  g.setTimeout = real.setTimeout;
-  g.setInterval = real.setInterval;
-  g.clearTimeout = real.clearTimeout;
-  g.clearInterval = real.clearInterval;
-  performance.now = real.performanceNow;
-  Math.random = real.mathRandom;
+  put(real);
   installed = undefined;
 };
 
@@ -91,13 +107,7 @@ export function installVirtualGlobals(time: VirtualTime): () => void {
   }
   installed = time;
   current = time;
-  g.Date = VirtualDate;
-  g.setTimeout = virtual.setTimeout;
-  g.setInterval = virtual.setInterval;
-  g.clearTimeout = virtual.clear;
-  g.clearInterval = virtual.clear;
-  performance.now = virtual.performanceNow;
-  Math.random = virtual.mathRandom;
+  put(virtual);
   // Timers outlive the run that set them: they are tasks of the simulation and fire in its next run.
   return uninstall;
 }
