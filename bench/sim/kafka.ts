@@ -1,5 +1,5 @@
 // Deliveries per second through the Kafka model beside a plain array-queue loop, measured in the same run,
-// and memory per million retained records: npx tsx --expose-gc bench/sim/kafka.ts
+// and memory per million retained records: npm run bench:sim -- kafka
 import { createSimulation, simKafka } from '../../src/public/sim.js';
 
 const N = 1_000_000;

@@ -1,5 +1,5 @@
 // Deliveries per second through the RabbitMQ model beside a plain array-queue loop in the same run:
-// npx tsx bench/sim/rabbitmq.ts
+// npm run bench:sim -- rabbitmq
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { createSimulation, simRabbitMq, type SimAmqpMessage } from '../../src/public/sim.js';

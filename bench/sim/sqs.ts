@@ -1,5 +1,5 @@
 // Deliveries per second through the SQS model beside a plain array-queue loop in the same run:
-// npx tsx bench/sim/sqs.ts
+// npm run bench:sim -- sqs
 import { createSimulation, simSqs } from '../../src/public/sim.js';
 
 const MESSAGES = 200_000;
