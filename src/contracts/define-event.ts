@@ -12,8 +12,7 @@ import type {
   Upcaster,
   WireMessage,
 } from './types.js';
-
-const madeBy = new WeakMap<object, EventType>();
+import { madeBy, markMadeBy } from './made-by.js';
 
 /**
  * The contract that created or decoded a payload, if any. Lets a publisher double record
@@ -21,7 +20,7 @@ const madeBy = new WeakMap<object, EventType>();
  * @internal
  */
 export function contractOf(payload: unknown): EventType | undefined {
-  return typeof payload === 'object' && payload !== null ? madeBy.get(payload) : undefined;
+  return madeBy(payload);
 }
 
 const defaultCodec = jsonCodec();
@@ -74,7 +73,7 @@ export function defineEvent<const Name extends string, S extends SchemaLike>(
   const codec = options.codec ?? defaultCodec;
 
   const remember = (value: Payload): Payload => {
-    if (typeof value === 'object' && value !== null) madeBy.set(value, contract);
+    markMadeBy(value, contract);
     return value;
   };
 
@@ -125,7 +124,7 @@ export function defineEvent<const Name extends string, S extends SchemaLike>(
       return result.ok ? { ok: true, value: remember(result.value as Payload) } : result;
     },
     is(value): value is Payload {
-      return madeBy.get(value as object) === contract || prepared.validate(value).ok;
+      return madeBy(value) === contract || prepared.validate(value).ok;
     },
     keyOf: (payload) => options.key?.(payload),
     encode(payload, encodeOptions = {}) {
