@@ -10,6 +10,33 @@ const member = (id: string, order: number, topics: string[], owned: string[] = [
 const obj = (m: Map<string, string[]>) => Object.fromEntries(m);
 
 describe('partition assignors', () => {
+  it('a group of one gets every partition of its topics, sorted, whichever the assignor', () => {
+    const partitions = new Map([
+      ['b', 2],
+      ['a', 12],
+    ]);
+    const expected = [
+      'a/0',
+      'a/1',
+      'a/2',
+      'a/3',
+      'a/4',
+      'a/5',
+      'a/6',
+      'a/7',
+      'a/8',
+      'a/9',
+      'a/10',
+      'a/11',
+      'b/0',
+      'b/1',
+    ];
+    for (const name of ['range', 'roundrobin', 'cooperative-sticky'] as const) {
+      const result = assign(name, [member('m', 3, ['b', 'a', 'missing'], ['a/1'])], partitions);
+      expect(obj(result)).toEqual({ m: expected });
+    }
+  });
+
   it('range gives each member a consecutive block per topic, the first members one extra', () => {
     const result = assign('range', [member('a', 0, ['t']), member('b', 1, ['t'])], new Map([['t', 5]]));
     expect(obj(result)).toEqual({ a: ['t/0', 't/1', 't/2'], b: ['t/3', 't/4'] });

@@ -24,6 +24,17 @@ export function assign(
   members: readonly AssignMember[],
   partitions: ReadonlyMap<string, number>,
 ): Assignment {
+  // One member takes every partition of its topics, whichever the assignor (a group of one is the
+  // usual case, and a scenario makes one per schedule).
+  if (members.length === 1) {
+    const only = members[0]!;
+    const list: string[] = [];
+    for (const topic of [...only.topics].sort()) {
+      const count = partitions.get(topic) ?? 0;
+      for (let p = 0; p < count; p++) list.push(tp(topic, p));
+    }
+    return new Map([[only.id, list]]);
+  }
   const sorted = [...members].sort((a, b) => a.order - b.order);
   const out: Assignment = new Map(sorted.map((m) => [m.id, []]));
   if (name === 'range') range(sorted, partitions, out);
