@@ -31,6 +31,8 @@ export class DecisionLog {
   private count = 0;
   /** The decisions as objects, built on demand and extended as new ones come. */
   private list: Decision[] = [];
+  private lastProbability = Number.NaN;
+  private lastWeights: readonly number[] = [];
 
   constructor(
     private readonly random: SeededRandom,
@@ -86,7 +88,14 @@ export class DecisionLog {
   chance(kind: string, probability: number): boolean {
     if (probability <= 0) return false;
     if (probability >= 1) return this.choose(kind, 2, [0, 1]) === 1;
-    if (this.replay || this.chooser) return this.choose(kind, 2, [1 - probability, probability]) === 1;
+    if (this.replay || this.chooser) {
+      // The same probability comes back at every opportunity: its weights are made once.
+      if (probability !== this.lastProbability) {
+        this.lastProbability = probability;
+        this.lastWeights = [1 - probability, probability];
+      }
+      return this.choose(kind, 2, this.lastWeights) === 1;
+    }
     // choose() with weights [1 - p, p], without the array: the same arithmetic, so the same outcome.
     const no = 1 - probability;
     const choice = this.random.nextFloat() * (0 + no + probability) - no < 0 ? 0 : 1;

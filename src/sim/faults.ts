@@ -34,6 +34,12 @@ export interface FaultSpec {
 
 const KINDS: readonly FaultKind[] = ['duplicate', 'crash-before-ack', 'reorder', 'delay', 'unavailable'];
 
+/** The decision each fault kind records, e.g. `fault:duplicate`: built once, not per opportunity. */
+const DECISION_KIND = Object.fromEntries(KINDS.map((kind) => [kind, `fault:${kind}`])) as Record<
+  FaultKind,
+  string
+>;
+
 export class Faults {
   private specs: FaultSpec[] = [];
 
@@ -88,7 +94,7 @@ export class Faults {
         (spec.target && spec.target !== target)
       )
         continue;
-      if (this.decisions.chance(`fault:${kind}`, spec.probability ?? 0.1)) return spec;
+      if (this.decisions.chance(DECISION_KIND[kind], spec.probability ?? 0.1)) return spec;
     }
     return undefined;
   }

@@ -6,6 +6,7 @@ import type { SimProducer } from '../../sim/kafka/producer.js';
 import type { EachMessagePayload, KafkaMessage, ProducerRecord } from '../../sim/kafka/types.js';
 import type { Simulation } from '../../sim/world.js';
 import type { ConsumeOptions, ScenarioTransport } from '../transport.js';
+import { sameRecord } from './same-record.js';
 
 /** A published wire message as the producer sends it, and as the consumer gets it back. */
 interface Outgoing {
@@ -54,24 +55,14 @@ const toWire = (
   key: key?.toString(),
 });
 
-/** True when the delivered headers are exactly the Buffers that were sent. */
-function sameHeaders(
-  got: KafkaMessage['headers'] | undefined,
-  sent: Readonly<Record<string, Buffer>>,
-): boolean {
-  if (!got) return false;
-  let n = 0;
-  for (const name in got) {
-    if (got[name] !== sent[name]) return false;
-    n++;
-  }
-  for (const _ in sent) n--;
-  return n === 0;
-}
-
+/**
+ * The wire message of a delivery. The stored Buffer is shared by every run, so the consumer gets a
+ * copy of it: a codec that decodes in place must not change what later deliveries or runs read.
+ */
 function received(message: KafkaMessage): WireMessage {
   const sent = message.value ? byValue.get(message.value) : undefined;
-  if (sent && message.key === sent.key && sameHeaders(message.headers, sent.headers)) return sent.delivered;
+  if (sent && message.key === sent.key && sameRecord(message.headers, sent.headers))
+    return { value: Buffer.from(sent.value), headers: sent.delivered.headers, key: sent.delivered.key };
   return toWire(message.value, message.headers, message.key);
 }
 

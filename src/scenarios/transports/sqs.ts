@@ -5,22 +5,92 @@ import { simSqs, sqsCapabilities } from '../../sim/sqs/sqs.js';
 import type { Simulation } from '../../sim/world.js';
 import type { ScenarioTransport, TransportFactory } from '../transport.js';
 
-const toAttributes = (headers: Headers): Record<string, MessageAttributeValue> =>
-  Object.fromEntries(
-    Object.entries(headers).map(([name, value]) => [name, { DataType: 'String', StringValue: value }]),
-  );
+/** A published wire message as SQS is sent it: its body and attributes are made once, not per run. */
+interface Outgoing {
+  readonly body: string;
+  /** The body's bytes, never handed out: each delivery gets a copy. */
+  readonly bytes: Buffer;
+  readonly attributes: Readonly<Record<string, MessageAttributeValue>>;
+  /** What reading back these very attributes gives. */
+  readonly headers: Readonly<Headers>;
+}
 
-const fromMessage = (message: Message, fifo: boolean): WireMessage => {
-  const headers: Headers = {};
-  for (const [name, attribute] of Object.entries(message.MessageAttributes ?? {})) {
-    if (attribute.StringValue !== undefined) headers[name] = attribute.StringValue;
-  }
-  return {
-    value: Buffer.from(message.Body),
-    headers,
-    key: fifo ? message.Attributes?.MessageGroupId : undefined,
+const outgoing = new WeakMap<WireMessage, Outgoing>();
+// The model hands back the attribute values it was sent: one of them finds the message it came with.
+const byAttribute = new WeakMap<MessageAttributeValue, Outgoing>();
+
+function prepare(m: WireMessage): Outgoing {
+  let out = outgoing.get(m);
+  if (out) return out;
+  const attributes: Record<string, MessageAttributeValue> = {};
+  for (const name of Object.keys(m.headers))
+    attributes[name] = Object.freeze({ DataType: 'String', StringValue: m.headers[name] });
+  const body = Buffer.from(m.value).toString('utf8');
+  out = {
+    body,
+    bytes: Buffer.from(body),
+    attributes: Object.freeze(attributes),
+    headers: Object.freeze({ ...m.headers }),
   };
+  outgoing.set(m, out);
+  for (const value of Object.values(attributes)) byAttribute.set(value, out);
+  return out;
+}
+
+/** The message as it was sent, when its body and attributes are exactly those of a prepared one. */
+function asSent(message: Message): Outgoing | undefined {
+  const got = message.MessageAttributes;
+  if (got === undefined) return undefined;
+  let sent: Outgoing | undefined;
+  let n = 0;
+  for (const name in got) {
+    sent ??= byAttribute.get(got[name]!);
+    if (sent === undefined || got[name] !== sent.attributes[name]) return undefined;
+    n++;
+  }
+  if (sent === undefined || message.Body !== sent.body) return undefined;
+  for (const _ in sent.attributes) n--;
+  return n === 0 ? sent : undefined;
+}
+
+// Every delivery gets its own Buffer: a codec that decodes in place must not change what later
+// deliveries, or later runs, read.
+const fromMessage = (message: Message, fifo: boolean): WireMessage => {
+  const key = fifo ? message.Attributes?.MessageGroupId : undefined;
+  const sent = asSent(message);
+  if (sent !== undefined) return { value: Buffer.from(sent.bytes), headers: sent.headers, key };
+  const headers: Headers = {};
+  const attributes = message.MessageAttributes;
+  if (attributes !== undefined)
+    for (const name in attributes) {
+      const value = attributes[name]!.StringValue;
+      if (value !== undefined) headers[name] = value;
+    }
+  return { value: Buffer.from(message.Body), headers, key };
 };
+
+// Queue attributes are frozen and the same in every run, so the model resolves them once.
+const FIFO_ATTRIBUTES = Object.freeze({ FifoQueue: 'true' });
+const STANDARD_ATTRIBUTES = Object.freeze({});
+let lastQueue: { fifo: boolean; dlqArn: string; maxReceiveCount: number; attributes: object } | undefined;
+
+/** The main queue's attributes: every run of a scenario asks for the same, so the last answer is kept. */
+function queueAttributes(
+  fifo: boolean,
+  dlqArn: string,
+  maxReceiveCount: number,
+): Readonly<Record<string, string>> {
+  const last = lastQueue;
+  if (last && last.fifo === fifo && last.dlqArn === dlqArn && last.maxReceiveCount === maxReceiveCount)
+    return last.attributes as Readonly<Record<string, string>>;
+  const attributes = Object.freeze({
+    ...(fifo ? FIFO_ATTRIBUTES : STANDARD_ATTRIBUTES),
+    VisibilityTimeout: '30',
+    RedrivePolicy: JSON.stringify({ deadLetterTargetArn: dlqArn, maxReceiveCount }),
+  });
+  lastQueue = { fifo, dlqArn, maxReceiveCount, attributes };
+  return attributes;
+}
 
 /**
  * SQS as scenarios meet it: a queue with a redrive policy to a dead-letter queue after
@@ -33,20 +103,29 @@ export function sqsTransport(fifo: boolean): TransportFactory {
   return async (sim: Simulation): Promise<ScenarioTransport> => {
     const sqs = simSqs(sim);
     const suffix = fifo ? '.fifo' : '';
-    const fifoAttributes: Record<string, string> = fifo ? { FifoQueue: 'true' } : {};
+    const fifoAttributes = fifo ? FIFO_ATTRIBUTES : STANDARD_ATTRIBUTES;
     const dlq = await sqs.createQueue({ QueueName: `events-dlq${suffix}`, Attributes: fifoAttributes });
     const dlqArn = (await sqs.getQueueAttributes({ QueueUrl: dlq.QueueUrl, AttributeNames: ['QueueArn'] }))
       .Attributes?.QueueArn;
+    // The one system attribute a delivery is read for: a FIFO message's group is its key.
+    const systemAttributes = fifo ? ['MessageGroupId'] : [];
     let maxReceiveCount = 5;
     let sent = 0;
     let queueUrl: string | undefined;
-    const send = async (url: string, m: WireMessage) =>
-      sqs.sendMessage({
-        QueueUrl: url,
-        MessageBody: Buffer.from(m.value).toString('utf8'),
-        MessageAttributes: toAttributes(m.headers),
-        ...(fifo ? { MessageGroupId: m.key ?? 'default', MessageDeduplicationId: `m${++sent}` } : {}),
-      });
+    const send = (url: string, m: WireMessage) => {
+      const out = prepare(m);
+      return sqs.sendMessage(
+        fifo
+          ? {
+              QueueUrl: url,
+              MessageBody: out.body,
+              MessageAttributes: out.attributes,
+              MessageGroupId: m.key ?? 'default',
+              MessageDeduplicationId: `m${++sent}`,
+            }
+          : { QueueUrl: url, MessageBody: out.body, MessageAttributes: out.attributes },
+      );
+    };
     return {
       broker: fifo ? 'sqs-fifo' : 'sqs',
       capabilities: sqsCapabilities(fifo ? 'fifo' : 'standard'),
@@ -57,25 +136,32 @@ export function sqsTransport(fifo: boolean): TransportFactory {
         maxReceiveCount = maxAttempts;
         const queue = await sqs.createQueue({
           QueueName: `events${suffix}`,
-          Attributes: {
-            ...fifoAttributes,
-            VisibilityTimeout: '30',
-            RedrivePolicy: JSON.stringify({ deadLetterTargetArn: dlqArn, maxReceiveCount }),
-          },
+          Attributes: queueAttributes(fifo, dlqArn!, maxReceiveCount),
         });
         queueUrl = queue.QueueUrl!;
         sqs.consume(
           queueUrl,
-          async (message) => {
+          // Synchronous when the handler is (see HandlerRun.handle): the model then settles it at once.
+          (message) => {
             const wire = fromMessage(message, fifo);
-            try {
-              await handle(wire);
-            } catch (error) {
-              if (!(error instanceof DecodeError)) throw error; // reappears after the visibility timeout
+            // A failure reappears after the visibility timeout; poison is sent to the DLQ, then deleted.
+            const failed = async (error: unknown) => {
+              if (!(error instanceof DecodeError)) throw error;
               await send(dlq.QueueUrl, wire);
+            };
+            let result: Promise<void> | undefined;
+            try {
+              result = handle(wire);
+            } catch (error) {
+              return failed(error);
             }
+            return result === undefined ? undefined : result.then(undefined, failed);
           },
-          { messageAttributeNames: ['All'], attributeNames: ['All'], batchSize: Math.min(10, concurrency) },
+          {
+            messageAttributeNames: ['All'],
+            attributeNames: systemAttributes,
+            batchSize: Math.min(10, concurrency),
+          },
         );
         // Whatever reaches the DLQ — poison sent there, or redriven after maxReceiveCount — is accounted.
         sqs.consume(
@@ -83,7 +169,7 @@ export function sqsTransport(fifo: boolean): TransportFactory {
           (message) => {
             onDeadLetter(fromMessage(message, fifo), 'dead-letter queue');
           },
-          { messageAttributeNames: ['All'], attributeNames: ['All'] },
+          { messageAttributeNames: ['All'], attributeNames: systemAttributes },
         );
       },
     };

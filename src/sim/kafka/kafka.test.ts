@@ -62,6 +62,43 @@ describe('Kafka model: producing', () => {
     ]);
   });
 
+  it('stores what was sent: headers changed after the send do not reach consumers; frozen Buffer headers are kept as sent', async () => {
+    const { sim, kafka, producer } = await world();
+    const mutable: Record<string, string | Buffer> = { type: 'OrderCreated' };
+    const frozen = Object.freeze({ type: Buffer.from('OrderPaid'), trace: Buffer.from('t1') });
+    await producer.send({ topic: 'orders', messages: [{ value: 'a', headers: mutable }] });
+    await producer.send({ topic: 'orders', messages: [{ value: 'b', headers: frozen }] });
+    await producer.send({ topic: 'orders', messages: [{ value: 'c', headers: frozen }] });
+    let version = 'v1';
+    const getter = Object.freeze({
+      get version() {
+        return Buffer.from(version);
+      },
+    });
+    await producer.send({ topic: 'orders', messages: [{ value: 'd', headers: getter }] });
+    version = 'v2';
+    await producer.send({ topic: 'orders', messages: [{ value: 'e', headers: getter }] });
+    mutable.type = 'changed';
+    mutable.extra = 'added';
+    const got: Record<string, string | undefined>[] = [];
+    const consumer = kafka.consumer({ groupId: 'g' });
+    await consumer.subscribe({ topic: 'orders', fromBeginning: true });
+    await consumer.run({
+      eachMessage: ({ message }) =>
+        void got.push(
+          Object.fromEntries(Object.entries(message.headers).map(([k, v]) => [k, v?.toString()])),
+        ),
+    });
+    await sim.runUntilIdle();
+    expect(got).toEqual([
+      { type: 'OrderCreated' },
+      { type: 'OrderPaid', trace: 't1' },
+      { type: 'OrderPaid', trace: 't1' },
+      { version: 'v1' },
+      { version: 'v2' },
+    ]);
+  });
+
   it('spreads keyless records round-robin from a recorded starting partition, or sticks one send to one partition', async () => {
     const { kafka, producer, sim } = await world({ partitions: 3 });
     await producer.send({

@@ -124,7 +124,8 @@ export class Topic {
     /** The model-wide number of this topic's partition 0: partitions key offset tables by it. */
     firstUid: number,
   ) {
-    this.partitions = Array.from({ length: partitions }, (_, i) => new Partition(this, i, firstUid + i));
+    this.partitions = [];
+    for (let i = 0; i < partitions; i++) this.partitions.push(new Partition(this, i, firstUid + i));
   }
 
   /** When the oldest retained record expires, or +∞. */

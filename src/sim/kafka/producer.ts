@@ -1,3 +1,4 @@
+import { isImmutableRecord } from '../immutable.js';
 import { EventproofError, failure } from '../../errors.js';
 import type { SimKafka } from './kafka.js';
 import type { Partition, Topic } from './log.js';
@@ -373,7 +374,20 @@ function toBuffer(value: Buffer | string | null | undefined): Buffer | null {
   );
 }
 
+/**
+ * Headers that cannot change (see {@link isImmutableRecord}) whose every value is a Buffer: stored as
+ * they are, not copied per record. (The model never copies a Buffer's bytes, here or for values;
+ * kafkajs encodes them at send, so changing them afterwards reaches no consumer there.)
+ */
+const storedAsSent = new WeakMap<object, boolean>();
+
 function toHeaders(headers: KafkaHeaders): KafkaMessage['headers'] {
+  let asSent = storedAsSent.get(headers);
+  if (asSent === undefined && Object.isFrozen(headers)) {
+    asSent = isImmutableRecord(headers) && Object.values(headers).every((v) => Buffer.isBuffer(v));
+    storedAsSent.set(headers, asSent);
+  }
+  if (asSent) return headers as KafkaMessage['headers'];
   const out: Record<string, Buffer | Buffer[] | undefined> = {};
   for (const name of Object.keys(headers)) {
     const v = headers[name];

@@ -1,3 +1,4 @@
+import { isImmutableRecord } from '../immutable.js';
 import { configError } from './errors.js';
 import type { QueueAttributes } from './types.js';
 
@@ -137,6 +138,10 @@ const INTEGER_RANGES: Record<string, readonly [number, number]> = {
   VisibilityTimeout: [0, SQS_LIMITS.maxVisibilitySeconds],
   KmsDataKeyReusePeriodSeconds: [60, 86_400],
 };
+/** The same, as a list in a fixed order: the first invalid one is the one reported. */
+const INTEGER_RANGE_LIST = Object.entries(INTEGER_RANGES).map(
+  ([name, [min, max]]) => [name, min, max] as const,
+);
 
 /** Accepted and kept, but without effect in the model (access policies, encryption, throughput modes). */
 const STORED_ONLY = new Set([
@@ -183,6 +188,13 @@ export function checkQueueName(name: unknown): boolean {
 }
 
 /**
+ * Configurations already resolved from attributes that cannot change (see {@link isImmutableRecord}),
+ * by whether the queue is FIFO (the only thing the name decides): a test that creates the same queues
+ * in every run, as scenarios do, resolves them once. The configurations are frozen too.
+ */
+const resolved = new WeakMap<QueueAttributes, [QueueConfig | undefined, QueueConfig | undefined]>();
+
+/**
  * Validates CreateQueue / SetQueueAttributes attributes as SQS does and resolves them into a config.
  * `previous` is the queue's current config for SetQueueAttributes (FifoQueue cannot change).
  * @internal
@@ -192,9 +204,30 @@ export function resolveQueueConfig(
   attributes: QueueAttributes | undefined,
   previous?: QueueConfig,
 ): QueueConfig {
+  if (previous !== undefined || attributes === undefined || !Object.isFrozen(attributes))
+    return resolveAnew(queueName, attributes, previous);
+  let known = resolved.get(attributes);
+  const slot = queueName.endsWith('.fifo') ? 1 : 0;
+  const cached = known?.[slot];
+  if (cached !== undefined) return cached;
+  // Errors are not remembered: they name the queue, and are thrown again on every call.
+  const config = resolveAnew(queueName, attributes, undefined);
+  if (!isImmutableRecord(attributes)) return config;
+  if (known === undefined) resolved.set(attributes, (known = [undefined, undefined]));
+  Object.freeze(config.attributes);
+  known[slot] = Object.freeze(config);
+  return config;
+}
+
+function resolveAnew(
+  queueName: string,
+  attributes: QueueAttributes | undefined,
+  previous: QueueConfig | undefined,
+): QueueConfig {
   const action = previous ? `set the attributes of queue '${queueName}'` : `create queue '${queueName}'`;
   const given: Record<string, string> = {};
-  for (const [name, value] of Object.entries(attributes ?? {})) {
+  for (const name of attributes === undefined ? [] : Object.keys(attributes)) {
+    const value = attributes![name as keyof QueueAttributes];
     if (value === undefined) continue;
     if (!SETTABLE.has(name)) {
       throw configError(
@@ -249,7 +282,7 @@ export function resolveQueueConfig(
       }
     }
   }
-  for (const [name, [min, max]] of Object.entries(INTEGER_RANGES)) {
+  for (const [name, min, max] of INTEGER_RANGE_LIST) {
     const value = given[name];
     if (value === undefined) continue;
     const n = /^\d+$/.test(value) ? Number(value) : Number.NaN;

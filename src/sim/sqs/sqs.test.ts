@@ -294,6 +294,107 @@ describe('SQS model: queue management and batches', () => {
     expect(sqs.inspect(QueueUrl)).toMatchObject({ visible: 1, inFlight: 0 });
   });
 
+  it('queues created from the same frozen attributes in many worlds get the same checks and settings', async () => {
+    const attributes = Object.freeze({ VisibilityTimeout: '7', DelaySeconds: '1' });
+    const invalid = Object.freeze({ VisibilityTimeout: '99999' });
+    for (let world = 0; world < 2; world++) {
+      const { sqs } = setup();
+      const { QueueUrl } = await sqs.createQueue({ QueueName: 'q', Attributes: attributes });
+      const { Attributes } = await sqs.getQueueAttributes({ QueueUrl, AttributeNames: ['All'] });
+      expect(Attributes).toMatchObject({ VisibilityTimeout: '7', DelaySeconds: '1' });
+      Attributes['VisibilityTimeout'] = 'changed by the caller';
+      await sqs.setQueueAttributes({ QueueUrl, Attributes: { VisibilityTimeout: '9' } });
+      expect((await sqs.getQueueAttributes({ QueueUrl, AttributeNames: ['All'] })).Attributes).toMatchObject({
+        VisibilityTimeout: '9',
+        DelaySeconds: '1',
+      });
+      await expect(sqs.createQueue({ QueueName: 'other', Attributes: invalid })).rejects.toMatchObject({
+        name: 'InvalidAttributeValue',
+      });
+      await expect(sqs.createQueue({ QueueName: 'q.fifo', Attributes: attributes })).rejects.toThrow(
+        /FifoQueue/,
+      );
+    }
+  });
+
+  it('checks frozen attributes sent again as strictly as the first time: size and validity', async () => {
+    const { sqs } = setup();
+    const { QueueUrl } = await sqs.createQueue({
+      QueueName: 'q',
+      Attributes: { MaximumMessageSize: '1024' },
+    });
+    const attributes = Object.freeze({
+      type: Object.freeze({ DataType: 'String', StringValue: 'a'.repeat(900) }),
+    });
+    // 100 body bytes + 4 + 6 + 900 attribute bytes fit in 1024; 200 body bytes do not, with the same
+    // (remembered) attributes, though the body alone is far below the limit.
+    await sqs.sendMessage({ QueueUrl, MessageBody: 'x'.repeat(100), MessageAttributes: attributes });
+    await sqs.sendMessage({ QueueUrl, MessageBody: 'x'.repeat(100), MessageAttributes: attributes });
+    await expect(
+      sqs.sendMessage({ QueueUrl, MessageBody: 'x'.repeat(200), MessageAttributes: attributes }),
+    ).rejects.toMatchObject({ name: 'InvalidParameterValue' });
+    const invalid = Object.freeze({ 'AWS.x': Object.freeze({ DataType: 'String', StringValue: 'v' }) });
+    for (let i = 0; i < 2; i++)
+      await expect(
+        sqs.sendMessage({ QueueUrl, MessageBody: 'x', MessageAttributes: invalid }),
+      ).rejects.toMatchObject({ name: 'InvalidParameterValue' });
+    const { Messages } = await sqs.receiveMessage({
+      QueueUrl,
+      MaxNumberOfMessages: 10,
+      MessageAttributeNames: ['All'],
+    });
+    expect(Messages?.map((m) => m.MessageAttributes?.['type']?.StringValue?.length)).toEqual([900, 900]);
+  });
+
+  it('remembers only attributes that cannot change: getters, prototypes and mutable values are checked every time', async () => {
+    const { sqs } = setup();
+    const { QueueUrl } = await sqs.createQueue({
+      QueueName: 'q',
+      Attributes: { MaximumMessageSize: '1024' },
+    });
+    const send = (MessageAttributes: Record<string, never>) =>
+      sqs.sendMessage({ QueueUrl, MessageBody: 'x', MessageAttributes });
+    const proto: { StringValue?: string } = { StringValue: 'ok' };
+    const inherited = Object.freeze({
+      a: Object.freeze(Object.assign(Object.create(proto) as object, { DataType: 'String' })),
+    });
+    let text = 'ok';
+    const getter = Object.freeze({
+      a: Object.freeze({
+        DataType: 'String',
+        get StringValue() {
+          return text;
+        },
+      }),
+    });
+    const value = { DataType: 'String', StringValue: 'ok' };
+    const mutable = Object.freeze({ a: value });
+    for (const attributes of [inherited, getter, mutable]) await send(attributes as never);
+    proto.StringValue = 'y'.repeat(5000);
+    text = '';
+    value.StringValue = '';
+    for (const attributes of [inherited, getter, mutable])
+      await expect(send(attributes as never)).rejects.toMatchObject({ name: 'InvalidParameterValue' });
+  });
+
+  it('reports the first invalid queue attribute in a fixed order, whatever order they are given in', async () => {
+    const { sqs } = setup();
+    await expect(
+      sqs.createQueue({ QueueName: 'q', Attributes: { VisibilityTimeout: '99999', DelaySeconds: '9999' } }),
+    ).rejects.toThrow(/DelaySeconds/);
+    // A frozen object whose getter answers differently later is not remembered: checked every time.
+    let reads = 0;
+    const frozenGetter = Object.freeze({
+      get VisibilityTimeout() {
+        return reads++ === 0 ? '5' : '99999';
+      },
+    });
+    await sqs.createQueue({ QueueName: 'g1', Attributes: frozenGetter });
+    await expect(sqs.createQueue({ QueueName: 'g2', Attributes: frozenGetter })).rejects.toMatchObject({
+      name: 'InvalidAttributeValue',
+    });
+  });
+
   it('rejects invalid messages with the AWS code', async () => {
     const { sqs } = setup();
     const { QueueUrl } = await sqs.createQueue({

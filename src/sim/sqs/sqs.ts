@@ -1,5 +1,6 @@
 /* eslint-disable @typescript-eslint/require-await -- the SDK-shaped methods are async so that their errors reject, as the SDK's do, instead of throwing synchronously */
 import type { BrokerCapabilities } from '../capabilities.js';
+import { isImmutableRecord } from '../immutable.js';
 import type { Simulation } from '../world.js';
 import {
   SqsConsumer,
@@ -379,8 +380,14 @@ export class SimSqs {
       );
     }
     const config = queue.config;
-    if (body.length * 3 > config.maximumMessageSize || entry.MessageAttributes !== undefined) {
-      const size = byteLength(body) + attributesSize(entry.MessageAttributes);
+    const given = entry.MessageAttributes;
+    // Frozen attributes sent before were checked then: their size is remembered and they are valid.
+    const checked = given === undefined ? undefined : checkedAttributes.get(given);
+    if (
+      body.length * 3 + (checked ?? 0) > config.maximumMessageSize ||
+      (given !== undefined && checked === undefined)
+    ) {
+      const size = byteLength(body) + (checked ?? attributesSize(given));
       if (size > config.maximumMessageSize) {
         throw configError(
           'InvalidParameterValue',
@@ -399,7 +406,7 @@ export class SimSqs {
       );
     }
     const attributes =
-      entry.MessageAttributes === undefined ? undefined : checkAttributes(entry.MessageAttributes, action);
+      given === undefined || checked !== undefined ? given : rememberChecked(checkAttributes(given, action));
     let delayMs = config.delayMs;
     if (entry.DelaySeconds !== undefined) {
       if (config.fifo) {
@@ -670,35 +677,32 @@ export class SimSqs {
     if (view.system === undefined && view.custom === undefined)
       return new ReceivedMessage(stored, queue, undefined, undefined);
     let attributes: Record<string, string> | undefined;
-    if (view.system !== undefined) {
+    const system = view.system;
+    if (system !== undefined) {
       attributes = {};
-      const all = view.system.has('All');
-      const add = (name: string, value: string | undefined) => {
-        if (value !== undefined && (all || view.system!.has(name))) attributes![name] = value;
-      };
-      add('SenderId', this.#options.accountId);
-      add('SentTimestamp', String(stored.sentAt));
-      add('ApproximateReceiveCount', String(stored.receiveCount));
-      add('ApproximateFirstReceiveTimestamp', String(stored.firstReceiveAt));
-      add('SequenceNumber', stored.sequenceNumber);
-      add('MessageDeduplicationId', queue.fifo ? stored.deduplicationId : undefined);
-      add('MessageGroupId', stored.groupId);
-      add('DeadLetterQueueSourceArn', stored.deadLetterSourceArn);
+      const all = view.allSystem;
+      const wants = (name: string) => all || system.has(name);
+      if (wants('SenderId')) attributes['SenderId'] = this.#options.accountId;
+      if (wants('SentTimestamp')) attributes['SentTimestamp'] = String(stored.sentAt);
+      if (wants('ApproximateReceiveCount'))
+        attributes['ApproximateReceiveCount'] = String(stored.receiveCount);
+      if (wants('ApproximateFirstReceiveTimestamp'))
+        attributes['ApproximateFirstReceiveTimestamp'] = String(stored.firstReceiveAt);
+      if (stored.sequenceNumber !== undefined && wants('SequenceNumber'))
+        attributes['SequenceNumber'] = stored.sequenceNumber;
+      if (queue.fifo && stored.deduplicationId !== undefined && wants('MessageDeduplicationId'))
+        attributes['MessageDeduplicationId'] = stored.deduplicationId;
+      if (stored.groupId !== undefined && wants('MessageGroupId'))
+        attributes['MessageGroupId'] = stored.groupId;
+      if (stored.deadLetterSourceArn !== undefined && wants('DeadLetterQueueSourceArn'))
+        attributes['DeadLetterQueueSourceArn'] = stored.deadLetterSourceArn;
     }
     let custom: Record<string, MessageAttributeValue> | undefined;
-    if (view.custom !== undefined && stored.attributes !== undefined) {
-      for (const [name, value] of Object.entries(stored.attributes)) {
-        if (
-          view.custom.some(
-            (pattern) =>
-              pattern === 'All' ||
-              pattern === '.*' ||
-              pattern === name ||
-              (pattern.endsWith('.*') && name.startsWith(pattern.slice(0, -1))),
-          )
-        ) {
-          (custom ??= {})[name] = value;
-        }
+    const patterns = view.custom;
+    const sent = stored.attributes;
+    if (patterns !== undefined && sent !== undefined) {
+      for (const name of Object.keys(sent)) {
+        if (view.allCustom || matchesAttributePattern(patterns, name)) (custom ??= {})[name] = sent[name]!;
       }
     }
     return new ReceivedMessage(stored, queue, attributes, custom);
@@ -1019,7 +1023,20 @@ export class SimSqs {
 /** Which attributes a receive asked for. @internal */
 export interface ReceiveView {
   readonly system: ReadonlySet<string> | undefined;
+  /** `All` among the system attribute names. */
+  readonly allSystem: boolean;
   readonly custom: readonly string[] | undefined;
+  /** `All` or `.*` among the message attribute names. */
+  readonly allCustom: boolean;
+}
+
+/** A message attribute name against MessageAttributeNames: a name, `All`, `.*` or a `prefix.*`. */
+function matchesAttributePattern(patterns: readonly string[], name: string): boolean {
+  for (const pattern of patterns) {
+    if (pattern === 'All' || pattern === '.*' || pattern === name) return true;
+    if (pattern.endsWith('.*') && name.startsWith(pattern.slice(0, -1))) return true;
+  }
+  return false;
 }
 
 /** @internal */
@@ -1032,7 +1049,9 @@ export function receiveView(input: {
   const custom = input.MessageAttributeNames ?? [];
   return {
     system: system.length > 0 ? new Set(system) : undefined,
+    allSystem: system.includes('All'),
     custom: custom.length > 0 ? custom : undefined,
+    allCustom: custom.includes('All') || custom.includes('.*'),
   };
 }
 
@@ -1128,6 +1147,43 @@ function failedEntry(id: string, error: unknown): BatchResultErrorEntry {
   };
 }
 
+/**
+ * Message attributes that passed the checks and cannot change since (see {@link isImmutableRecord}:
+ * the object and every value in it; no binary values, whose bytes could): their byte size. Scenarios
+ * send the same frozen attributes in every run.
+ */
+const checkedAttributes = new WeakMap<object, number>();
+
+function rememberChecked(
+  attributes: Readonly<Record<string, MessageAttributeValue>>,
+): Readonly<Record<string, MessageAttributeValue>> {
+  if (!isImmutableRecord(attributes)) return attributes;
+  for (const name of Object.keys(attributes)) {
+    const value = attributes[name];
+    if (!isImmutableRecord(value) || value.BinaryValue !== undefined) return attributes;
+  }
+  checkedAttributes.set(attributes, attributesSize(attributes));
+  return attributes;
+}
+
+/** Attribute names already found valid: a few names recur on every message, the regex runs once per name. */
+const validNames = new Set<string>();
+
+function validAttributeName(name: string): boolean {
+  if (validNames.has(name)) return true;
+  const lower = name.toLowerCase();
+  if (!ATTRIBUTE_NAME.test(name) || lower.startsWith('aws.') || lower.startsWith('amazon.')) return false;
+  if (validNames.size >= 1024) validNames.clear();
+  validNames.add(name);
+  return true;
+}
+
+/** `String`, `Number` or `Binary` from a DataType with an optional `.custom` suffix. */
+function baseType(type: string): string {
+  const dot = type.indexOf('.');
+  return dot === -1 ? type : type.slice(0, dot);
+}
+
 function checkAttributes(
   attributes: Readonly<Record<string, MessageAttributeValue>>,
   action: string,
@@ -1143,8 +1199,7 @@ function checkAttributes(
   }
   for (const name of names) {
     const attribute = attributes[name];
-    const lower = name.toLowerCase();
-    if (!ATTRIBUTE_NAME.test(name) || lower.startsWith('aws.') || lower.startsWith('amazon.')) {
+    if (!validAttributeName(name)) {
       throw configError(
         'InvalidParameterValue',
         action,
@@ -1153,7 +1208,7 @@ function checkAttributes(
       );
     }
     const type = attribute?.DataType;
-    const base = typeof type === 'string' ? type.split('.')[0] : undefined;
+    const base = typeof type === 'string' ? baseType(type) : undefined;
     if (base !== 'String' && base !== 'Number' && base !== 'Binary') {
       throw configError(
         'InvalidParameterValue',
@@ -1192,7 +1247,8 @@ const byteLength = (text: string | undefined): number =>
 function attributesSize(attributes: Readonly<Record<string, MessageAttributeValue>> | undefined): number {
   if (attributes === undefined) return 0;
   let size = 0;
-  for (const [name, value] of Object.entries(attributes)) {
+  for (const name of Object.keys(attributes)) {
+    const value = attributes[name];
     size +=
       byteLength(name) +
       byteLength(value?.DataType) +
