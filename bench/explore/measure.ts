@@ -1,5 +1,5 @@
 // The explorer benchmark's body; bench/explore.ts bundles it as the package ships, then runs it.
-// Prints schedules/s for an 8- and a 25-message scenario on the simulated Kafka beside fast-check's
+// Prints schedules/s for an 8- and a 25-message scenario on each simulated broker beside fast-check's
 // own fc.scheduler running an equivalent race (N async tasks interleaved, property checked) in the
 // same process; then the median time to find each known bug over 20 seeds, and the shrunk trace lengths.
 import fc from 'fast-check';
@@ -9,9 +9,16 @@ import { explore } from '../../src/explore/explorer.js';
 import { handlerScenario } from '../../src/scenarios/handler-scenario.js';
 import { knownBugs } from '../../examples/known-bugs/catalogue.js';
 
+type Broker = 'kafka' | 'rabbitmq' | 'sqs';
+const BROKERS: readonly [Broker, string][] = [
+  ['kafka', 'Kafka'],
+  ['rabbitmq', 'RabbitMQ'],
+  ['sqs', 'SQS'],
+];
+
 const Ping = defineEvent('Ping', z.object({ id: z.string(), key: z.string() }), { key: (p) => p.key });
 
-async function explorerRate(messages: number, runs: number): Promise<number> {
+async function explorerRate(broker: Broker, messages: number, runs: number): Promise<number> {
   const events = Array.from({ length: messages }, (_, i) => Ping.create({ id: `p${i}`, key: `k${i % 4}` }));
   const scenario = handlerScenario(
     {
@@ -28,7 +35,7 @@ async function explorerRate(messages: number, runs: number): Promise<number> {
       faults: [{ kind: 'duplicate', probability: 0.1 }],
       guarantees: { effects: 'at-least-once', order: 'none' },
     },
-    'kafka',
+    broker,
   );
   const started = performance.now();
   const report = await explore(scenario, {
@@ -106,24 +113,29 @@ console.log(
   `${'scenario'.padEnd(28)}${pad('eventproof', 11)}${pad('fc, same work', 15)}${pad('ratio', 8)}${pad('fc, bare race', 15)}${pad('ratio', 8)}  target ≥ 3× (same work)`,
 );
 // Steady state: each side runs once untimed first, so neither pays the JIT's warm-up in its figure;
-// then the best of three alternating rounds, so load on the shared machine hits both alike.
+// then the best of three alternating rounds, so load on the shared machine hits both alike. Every
+// broker model runs the same scenario; the peer's figures are shared by the three rows of a size.
 for (const n of [8, 25]) {
   const oursRuns = n === 8 ? 5000 : 1500;
   const theirRuns = n === 8 ? 3000 : 1000;
-  await explorerRate(n, oursRuns);
+  for (const [broker] of BROKERS) await explorerRate(broker, n, oursRuns);
   await equivalentSchedulerRate(n, theirRuns);
   await schedulerRate(n, theirRuns);
-  let ours = 0;
+  const ours = new Map<Broker, number>(BROKERS.map(([broker]) => [broker, 0]));
   let same = 0;
   let bare = 0;
   for (let round = 0; round < 3; round++) {
-    ours = Math.max(ours, await explorerRate(n, oursRuns));
+    for (const [broker] of BROKERS)
+      ours.set(broker, Math.max(ours.get(broker)!, await explorerRate(broker, n, oursRuns)));
     same = Math.max(same, await equivalentSchedulerRate(n, theirRuns));
     bare = Math.max(bare, await schedulerRate(n, theirRuns));
   }
-  console.log(
-    `${`${n} messages (Kafka model)`.padEnd(28)}${pad(Math.round(ours), 11)}${pad(Math.round(same), 15)}${pad((ours / same).toFixed(2) + '×', 8)}${pad(Math.round(bare), 15)}${pad((ours / bare).toFixed(2) + '×', 8)}  ${ours / same >= 3 ? 'PASS' : 'FAIL'}`,
-  );
+  for (const [broker, label] of BROKERS) {
+    const rate = ours.get(broker)!;
+    console.log(
+      `${`${n} messages (${label} model)`.padEnd(28)}${pad(Math.round(rate), 11)}${pad(Math.round(same), 15)}${pad((rate / same).toFixed(2) + '×', 8)}${pad(Math.round(bare), 15)}${pad((rate / bare).toFixed(2) + '×', 8)}  ${rate / same >= 3 ? 'PASS' : 'FAIL'}`,
+    );
+  }
 }
 console.log(
   '"same work": fc.scheduler delivering the same messages through the same contract to the same handler, duplicates included; "bare race": N resolved promises interleaved.',
