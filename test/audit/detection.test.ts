@@ -213,6 +213,45 @@ describe('publish and subscribe call sites: a positive and a negative case per c
   });
 });
 
+describe('what a channel site lends its events', () => {
+  it('the payload first, then the innermost function around the call, each once, in tree order', () => {
+    const code = [
+      'export function outer(order: Order) {',
+      '  const unrelated = OrderCancelled;',
+      '  return async function publishOrder(id: string) {',
+      "    describe.each(rows)('in a helper', () => {});",
+      "    await bus.publish('orders', { type: 'OrderPlaced', id });",
+      "    await bus.publish('orders-audit', OrderAudited);",
+      '  };',
+      '}',
+      "bus.publish('top', TopLevel);",
+    ].join('\n');
+    const sites = facts(code).channels.map((c) => c.payloadRefs);
+    // The test call's callee counts too, though only its arguments are read as a test.
+    const inner = ['publishOrder', 'id', 'describe', 'each', 'rows', 'in a helper', 'bus', 'publish'];
+    expect(sites).toEqual([
+      [
+        'orders',
+        'type',
+        'OrderPlaced',
+        'id',
+        ...inner.filter((r) => r !== 'id'),
+        'orders-audit',
+        'OrderAudited',
+      ],
+      ['orders-audit', 'OrderAudited', ...inner, 'orders', 'type', 'OrderPlaced'],
+      ['top', 'TopLevel'],
+    ]);
+  });
+
+  it("at most 2,000 of the function's references", () => {
+    const names = Array.from({ length: 2100 }, (_, i) => `name${i}`);
+    const code = `function f() { ${names.join('; ')}; bus.publish('orders', payload); }`;
+    const refs = facts(code).channels[0]!.payloadRefs;
+    expect(refs).toEqual(['orders', 'payload', 'f', ...names.slice(0, 1999)]);
+  });
+});
+
 describe('method names shared with every object', () => {
   it('toString() or constructor in a file that imports a client is no call site and loses nothing', () => {
     const code = [

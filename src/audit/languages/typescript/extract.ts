@@ -27,7 +27,7 @@ import {
   type ChannelArgument,
 } from './brokers.js';
 import { FRAMEWORK_MODULES, GROUP_FUNCTIONS, NOT_RUN, TEST_FOLDER, TEST_FUNCTIONS } from './frameworks.js';
-import { sourceFileOptions, type TypeScriptApi } from './parser.js';
+import { scriptKindOf, sourceFileOptions, type TypeScriptApi } from './parser.js';
 import {
   ASSERT_ROOTS,
   AVA_ASSERTIONS,
@@ -75,6 +75,13 @@ const CONSUMER_CALLS = new Set([
   'consume',
 ]);
 const MOCK_CALLS = new Set(['mock', 'doMock', 'unstable_mockModule']);
+/** `x.parse()` validates, except on these. */
+const NOT_VALIDATORS = new Set(['JSON', 'Date', 'path', 'url', 'URL', 'qs', 'yaml', 'YAML']);
+/** Property names, then identifiers, that reveal a scenario: one lookup per identifier a test reads. */
+const NAMED_SCENARIOS: ReadonlyMap<string, ScenarioSignalFact['scenario']> = new Map([
+  ...IDENTIFIERS,
+  ...PROPERTIES,
+]);
 const FN_DOUBLES = /^(vi|jest)\.fn$|^sinon\.(stub|spy|fake)$|^(stub|spy|fake|mock\.fn)$/;
 const MAX_REFS = 2000;
 
@@ -117,19 +124,52 @@ class Collector {
   jsonParse?: number;
 }
 
+/** What the walk does with a node, by its kind (see `kindTable`). */
+const enum Role {
+  None = 0,
+  Identifier = 1,
+  String = 2,
+  Call = 3,
+  New = 4,
+  Decorator = 5,
+  Declaration = 6,
+  TypeReference = 7,
+  VariableDeclaration = 8,
+  PropertyAssignment = 9,
+  /** Added to the role: `ts.isFunctionLike`. */
+  FunctionLike = 16,
+}
+
 /**
- * `ts.isFunctionLike` by kind, as a table: the walk asks it of every node. It only reads the kind,
- * so it is asked once per kind (per copy of the parser: the audited project's may differ).
+ * The walk's dispatch by kind, as a table: a `switch` on `ts.SyntaxKind.X` compares the kind with
+ * each case's property in turn, for every node. Built once per copy of the parser (the audited
+ * project's may differ); `ts.isFunctionLike` only reads the kind, so it is asked once per kind.
  */
-const functionLikeTables = new WeakMap<TypeScriptApi, Uint8Array>();
-function functionLikeKinds(ts: TypeScriptApi): Uint8Array {
-  let table = functionLikeTables.get(ts);
+const kindTables = new WeakMap<TypeScriptApi, Uint8Array>();
+function kindTable(ts: TypeScriptApi): Uint8Array {
+  let table = kindTables.get(ts);
   if (!table) {
-    const count = (ts.SyntaxKind as unknown as { Count?: number }).Count ?? 1024;
+    const SK = ts.SyntaxKind;
+    const count = (SK as unknown as { Count?: number }).Count ?? 1024;
     table = new Uint8Array(Math.max(count, 1024));
     for (let kind = 0; kind < table.length; kind++)
-      table[kind] = ts.isFunctionLike({ kind } as unknown as Node) ? 1 : 0;
-    functionLikeTables.set(ts, table);
+      table[kind] = ts.isFunctionLike({ kind } as unknown as Node) ? Role.FunctionLike : Role.None;
+    const roles: [TS.SyntaxKind, Role][] = [
+      [SK.Identifier, Role.Identifier],
+      [SK.StringLiteral, Role.String],
+      [SK.NoSubstitutionTemplateLiteral, Role.String],
+      [SK.CallExpression, Role.Call],
+      [SK.NewExpression, Role.New],
+      [SK.Decorator, Role.Decorator],
+      [SK.ClassDeclaration, Role.Declaration],
+      [SK.InterfaceDeclaration, Role.Declaration],
+      [SK.TypeAliasDeclaration, Role.Declaration],
+      [SK.TypeReference, Role.TypeReference],
+      [SK.VariableDeclaration, Role.VariableDeclaration],
+      [SK.PropertyAssignment, Role.PropertyAssignment],
+    ];
+    for (const [kind, role] of roles) table[kind] = table[kind]! | role;
+    kindTables.set(ts, table);
   }
   return table;
 }
@@ -138,7 +178,6 @@ function functionLikeKinds(ts: TypeScriptApi): Uint8Array {
 interface Scope {
   readonly start: number;
   end: number;
-  /** Its references, each once, in order (computed when a channel site needs them). */
   distinct?: string[];
 }
 
@@ -149,16 +188,9 @@ interface ImportBinding {
 
 /** Reads one TypeScript / JavaScript file into facts. Never throws on bad syntax: it reads what parsed. */
 export function extractFacts(ts: TypeScriptApi, file: string, text: string, testByPath: boolean): FileFacts {
-  const kind = /\.tsx$/.test(file)
-    ? ts.ScriptKind.TSX
-    : /\.[cm]?jsx?$/.test(file)
-      ? file.endsWith('x')
-        ? ts.ScriptKind.JSX
-        : ts.ScriptKind.JS
-      : ts.ScriptKind.TS;
-  const sf = ts.createSourceFile(file, text, sourceFileOptions(ts), false, kind);
+  const sf = ts.createSourceFile(file, text, sourceFileOptions(ts), false, scriptKindOf(ts, file));
   const SK = ts.SyntaxKind;
-  const functionLike = functionLikeKinds(ts);
+  const kinds = kindTable(ts);
   const warnings: string[] = [];
   const syntaxErrors =
     (sf as unknown as { parseDiagnostics?: readonly TS.Diagnostic[] }).parseDiagnostics ?? [];
@@ -259,10 +291,13 @@ export function extractFacts(ts: TypeScriptApi, file: string, text: string, test
   let notRunDepth = 0;
   // The functions around the node being visited. Outside test files (where channel sites are read),
   // every identifier and string inside a function is logged in visiting order, so the references
-  // of a function around a publish call are a slice of the log instead of a second walk.
+  // of a function around a publish call are a slice of the log instead of a second walk. (Walking
+  // the function again only where it holds a channel site was measured: no better on this
+  // repository, and 5-6 % more CPU than the log on the benchmark's generated one, where every
+  // service publishes.)
   const scopeStack: Scope[] = [];
-  const refLog: string[] = [];
   const logRefs = !isTestFile;
+  const refLog: string[] = [];
   const logNode = (n: Node): void => {
     const kind = n.kind;
     if (kind === SK.Identifier || kind === SK.StringLiteral || kind === SK.NoSubstitutionTemplateLiteral)
@@ -285,30 +320,35 @@ export function extractFacts(ts: TypeScriptApi, file: string, text: string, test
 
   /** `a.b().c` → `['a', 'b', '()', 'c']`: the callee's segments, outermost first. */
   const calleeParts = (expression: TS.Expression): string[] => {
-    const parts: string[] = [];
-    let current: TS.Expression = expression;
-    for (;;) {
+    // Counted first, then filled from the end: no growing and no reverse, for every call.
+    let length = 1;
+    for (let current: TS.Expression = expression; ; length++) {
       const kind = current.kind;
-      if (kind === SK.PropertyAccessExpression) {
-        parts.push((current as TS.PropertyAccessExpression).name.text);
-        current = (current as TS.PropertyAccessExpression).expression;
-      } else if (kind === SK.Identifier) {
-        parts.push((current as TS.Identifier).text);
-        break;
-      } else if (
+      if (kind === SK.PropertyAccessExpression) current = (current as TS.PropertyAccessExpression).expression;
+      else if (
         kind === SK.CallExpression ||
         kind === SK.NonNullExpression ||
         kind === SK.ParenthesizedExpression ||
         kind === SK.AwaitExpression
-      ) {
-        parts.push('()');
+      )
         current = (current as TS.CallExpression).expression;
+      else break;
+    }
+    const parts = new Array<string>(length);
+    let current: TS.Expression = expression;
+    for (let i = length - 1; i > 0; i--) {
+      if (current.kind === SK.PropertyAccessExpression) {
+        parts[i] = (current as TS.PropertyAccessExpression).name.text;
+        current = (current as TS.PropertyAccessExpression).expression;
       } else {
-        parts.push(kind === SK.ThisKeyword ? 'this' : '?');
-        break;
+        parts[i] = '()';
+        current = (current as TS.CallExpression).expression;
       }
     }
-    return parts.reverse();
+    const kind = current.kind;
+    parts[0] =
+      kind === SK.Identifier ? (current as TS.Identifier).text : kind === SK.ThisKeyword ? 'this' : '?';
+    return parts;
   };
 
   const titleOf = (argument: TS.Expression | undefined): string => {
@@ -404,11 +444,7 @@ export function extractFacts(ts: TypeScriptApi, file: string, text: string, test
     }
     if (root === 'JSON' && name === 'stringify') c.jsonStringify ??= lineOf(call);
     else if (root === 'JSON' && name === 'parse') c.jsonParse ??= lineOf(call);
-    else if (
-      name === 'parse' &&
-      parts.length >= 2 &&
-      !['JSON', 'Date', 'path', 'url', 'URL', 'qs', 'yaml', 'YAML'].includes(root)
-    ) {
+    else if (name === 'parse' && parts.length >= 2 && !NOT_VALIDATORS.has(root)) {
       signal(
         c,
         call,
@@ -769,19 +805,19 @@ export function extractFacts(ts: TypeScriptApi, file: string, text: string, test
 
   const visit = (node: Node): void => {
     const c = collector;
-    switch (node.kind) {
-      case SK.Identifier: {
-        const name = (node as TS.Identifier).text;
-        if (logRefs && scopeStack.length > 0) refLog.push(name);
+    const role = kinds[node.kind]!;
+    switch ((role & ~Role.FunctionLike) as Role) {
+      case Role.Identifier: {
+        if (logRefs && scopeStack.length > 0) refLog.push((node as TS.Identifier).text);
         if (c) {
+          const name = (node as TS.Identifier).text;
           if (c.identifiers.size < MAX_REFS) c.identifiers.add(name);
-          const scenario = PROPERTIES.get(name) ?? IDENTIFIERS.get(name);
+          const scenario = NAMED_SCENARIOS.get(name);
           if (scenario) signal(c, node, { scenario }, `uses ${name}`);
         }
         return;
       }
-      case SK.StringLiteral:
-      case SK.NoSubstitutionTemplateLiteral: {
+      case Role.String: {
         const value = (node as TS.StringLiteral).text;
         if (logRefs && scopeStack.length > 0) refLog.push(value);
         if (c && value.length <= 200) {
@@ -791,13 +827,12 @@ export function extractFacts(ts: TypeScriptApi, file: string, text: string, test
         }
         return;
       }
-      case SK.CallExpression: {
+      case Role.Call: {
         const call = node as TS.CallExpression;
         const parts = calleeParts(call.expression);
         const found = testCall(call, parts);
         if (found) {
           usesTestCalls = true;
-          // Only the arguments are visited below; the log keeps the callee too, in tree order.
           if (logRefs && scopeStack.length > 0) {
             logNode(call.expression);
             call.typeArguments?.forEach(logNode);
@@ -850,18 +885,16 @@ export function extractFacts(ts: TypeScriptApi, file: string, text: string, test
         if (!isTestFile) onBrokerCall(call);
         break;
       }
-      case SK.NewExpression:
+      case Role.New:
         if (!isTestFile) onBrokerCall(node as TS.NewExpression);
         break;
-      case SK.Decorator:
+      case Role.Decorator:
         if (!isTestFile) onDecorator(node as TS.Decorator);
         break;
-      case SK.ClassDeclaration:
-      case SK.InterfaceDeclaration:
-      case SK.TypeAliasDeclaration:
+      case Role.Declaration:
         onDeclaration(node as TS.ClassDeclaration);
         break;
-      case SK.TypeReference: {
+      case Role.TypeReference: {
         const ref = node as TS.TypeReferenceNode;
         const typeName = ts.isIdentifier(ref.typeName) ? ref.typeName.text : ref.typeName.right.text;
         const first = ref.typeArguments?.[0];
@@ -876,7 +909,7 @@ export function extractFacts(ts: TypeScriptApi, file: string, text: string, test
         }
         break;
       }
-      case SK.VariableDeclaration: {
+      case Role.VariableDeclaration: {
         const declaration = node as TS.VariableDeclaration;
         if (ts.isIdentifier(declaration.name) && declaration.initializer) {
           const name = declaration.name.text;
@@ -896,7 +929,7 @@ export function extractFacts(ts: TypeScriptApi, file: string, text: string, test
         }
         break;
       }
-      case SK.PropertyAssignment: {
+      case Role.PropertyAssignment: {
         const property = node as TS.PropertyAssignment;
         const name = propertyName(property.name);
         if (
@@ -915,7 +948,7 @@ export function extractFacts(ts: TypeScriptApi, file: string, text: string, test
         break;
       }
     }
-    if (functionLike[node.kind] === 1) {
+    if (logRefs && role & Role.FunctionLike) {
       const scope: Scope = { start: refLog.length, end: refLog.length };
       scopeStack.push(scope);
       ts.forEachChild(node, visit);
@@ -1075,9 +1108,9 @@ export function extractFacts(ts: TypeScriptApi, file: string, text: string, test
   }));
 
   // Identifiers in the function around a publish call tell which events go to that channel: the
-  // first MAX_REFS of them in tree order, read from the log.
-  // Payload references first, then the function's, each once. A function's distinct references are
-  // worked out once, however many publish calls it holds.
+  // first MAX_REFS of them in tree order, read from the log. Payload references first, then the
+  // function's, each once. A function's distinct references are worked out once, however many
+  // publish calls it holds.
   const channelFacts: ChannelSiteFact[] = channels.map((site) => {
     const seen = new Set<string>();
     const refs: string[] = [];

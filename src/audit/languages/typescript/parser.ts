@@ -42,3 +42,10 @@ export function sourceFileOptions(ts: TypeScriptApi): TS.CreateSourceFileOptions
     jsDocParsingMode: (ts.JSDocParsingMode as typeof TS.JSDocParsingMode | undefined)?.ParseNone,
   };
 }
+
+/** How the audit reads a file, by its name: TSX, JSX, JS or TS (the bench's parse-only baseline too). */
+export function scriptKindOf(ts: TypeScriptApi, file: string): TS.ScriptKind {
+  if (/\.tsx$/.test(file)) return ts.ScriptKind.TSX;
+  if (/\.[cm]?jsx?$/.test(file)) return file.endsWith('x') ? ts.ScriptKind.JSX : ts.ScriptKind.JS;
+  return ts.ScriptKind.TS;
+}
