@@ -28,6 +28,8 @@ const RUNS = Number(process.env['BENCH_RUNS'] ?? 9);
 const ROUNDS = Number(process.env['BENCH_ROUNDS'] ?? 9);
 const MESSAGES = Number(process.env['BENCH_MESSAGES'] ?? 1000);
 const SQS_MESSAGES = Math.min(MESSAGES, 150);
+// BENCH_BROKERS=rabbitmq (or a comma-separated list) runs only those brokers' rows.
+const ONLY = process.env['BENCH_BROKERS']?.split(',').map((b) => b.trim());
 const now = () => performance.now();
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? NaN;
 const rows: string[][] = [];
@@ -301,6 +303,7 @@ for (const [name, run] of [
   ['rabbitmq', benchRabbit],
   ['sqs', benchSqs],
 ] as const) {
+  if (ONLY !== undefined && !ONLY.includes(name)) continue;
   const broker = await brokerUnderTest(name);
   if (!broker.available) {
     rows.push([name, '-', '-', '-', '-', '-', '-', '-', '-', broker.reason ?? 'unavailable']);

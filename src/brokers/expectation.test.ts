@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { z } from 'zod';
 import { defineEvent } from '../contracts/define-event.js';
 import { AssertionFailedError, TimeoutError } from '../errors.js';
@@ -105,6 +105,42 @@ describe('toReceive', () => {
     expect(await expectation.toReceive(OrderCreated, { count: 1, atLeast: true })).toHaveLength(1);
   });
 
+  it('tests no arrival while fewer than count have come, then each of them once', async () => {
+    const { expectation, deliver } = fakeDestination();
+    let tested = 0;
+    const counting = () => (tested++, true);
+    const waiting = expectation.toReceive(counting, { count: 3, timeoutMs: 500 });
+    deliver(OrderCreated.encode({ orderId: '1', amount: 1 }));
+    deliver(OrderCreated.encode({ orderId: '2', amount: 2 }));
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    expect(tested).toBe(0);
+    deliver(OrderCreated.encode({ orderId: '3', amount: 3 }));
+    expect(await waiting).toHaveLength(3);
+    expect(tested).toBe(3);
+  });
+
+  it('still lists near misses when fewer than count arrived', async () => {
+    const { expectation, deliver } = fakeDestination();
+    deliver(OrderShipped.encode({ orderId: '1' }));
+    const error = (await expectation
+      .toReceive(OrderCreated, { count: 2, timeoutMs: 20 })
+      .catch((e: unknown) => e)) as TimeoutError;
+    expect(error).toBeInstanceOf(TimeoutError);
+    expect(error.message).toContain('0 of 2 arrived within 20 ms');
+    expect(error.message).toContain('#1 OrderShipped to "orders" (another type)');
+  });
+
+  it('decodes a message that does not count once, though the timeout reports it', async () => {
+    const { expectation, deliver } = fakeDestination();
+    const decode = vi.spyOn(OrderCreated, 'decode');
+    deliver(OrderCreated.encode({ orderId: '2', amount: 5 }));
+    await expect(
+      expectation.toReceive({ event: OrderCreated, where: { orderId: '1' } }, { timeoutMs: 20 }),
+    ).rejects.toThrow('orderId: expected "1", received "2"');
+    expect(decode).toHaveBeenCalledTimes(1);
+    decode.mockRestore();
+  });
+
   it('matches raw messages by predicate and by partial JSON payload', async () => {
     const { expectation, deliver } = fakeDestination();
     deliver({ value: new TextEncoder().encode('{"a":1,"b":2}'), headers: {} });
@@ -114,6 +150,58 @@ describe('toReceive', () => {
     await expect(expectation.toReceive((m) => m.payload === 'nope', { timeoutMs: 20 })).rejects.toThrow(
       /a message matching the predicate/,
     );
+  });
+});
+
+describe('a predicate, where or decode that throws', () => {
+  it('rejects its assertion, stops listening, and never throws into the delivering callback', async () => {
+    const { expectation, deliver, inbox } = fakeDestination();
+    const waiting = expectation.toReceive((m) => (m.payload as { order: { id: string } }).order.id === '1', {
+      timeoutMs: 1000,
+    });
+    await Promise.resolve();
+    const started = Date.now();
+    expect(() => deliver({ value: new TextEncoder().encode('"just text"'), headers: {} })).not.toThrow();
+    await expect(waiting).rejects.toThrow(TypeError);
+    expect(Date.now() - started).toBeLessThan(500);
+    // Unregistered: later arrivals do not run the predicate again.
+    expect(() => deliver({ value: new TextEncoder().encode('"more text"'), headers: {} })).not.toThrow();
+    expect((inbox as unknown as { listeners: Set<unknown> }).listeners.size).toBe(0);
+  });
+
+  it('a decode that throws something other than a DecodeError rejects the assertion', async () => {
+    const { expectation, deliver } = fakeDestination();
+    const decode = vi.spyOn(OrderCreated, 'decode').mockImplementation(() => {
+      throw new RangeError('decoder bug');
+    });
+    try {
+      const waiting = expectation.toReceive(OrderCreated, { timeoutMs: 1000 });
+      await Promise.resolve();
+      expect(() => deliver(OrderShipped.encode({ orderId: '1' }))).not.toThrow();
+      await expect(waiting).rejects.toThrow('decoder bug');
+    } finally {
+      decode.mockRestore();
+    }
+  });
+});
+
+describe('concurrent assertions on one destination', () => {
+  it('hand a message to one of them only, even when both found it before either claimed it', async () => {
+    const inbox = new Inbox('orders');
+    const expectation = destinationExpectation({
+      broker: 'rabbitmq',
+      inbox,
+      start: () => Promise.resolve(),
+      // Both assertions wait here with the same message found.
+      caughtUp: () => new Promise((resolve) => setTimeout(resolve, 20)),
+    });
+    const wire = OrderCreated.encode({ orderId: '1', amount: 5 });
+    inbox.add(wire.value, wire.headers, wire.key, {});
+    const [a, b] = await Promise.allSettled([
+      expectation.toReceive(OrderCreated, { timeoutMs: 200 }),
+      expectation.toReceive(OrderCreated, { timeoutMs: 200 }),
+    ]);
+    expect([a.status, b.status].sort()).toEqual(['fulfilled', 'rejected']);
   });
 });
 
@@ -137,5 +225,19 @@ describe('toReceiveNothing', () => {
     const { expectation, deliver } = fakeDestination();
     deliver(OrderShipped.encode({ orderId: '1' }));
     await expectation.toReceiveNothing({ withinMs: 20, match: OrderCreated });
+  });
+
+  it('fails, rather than passes, when the destination was deleted while observed', async () => {
+    const inbox = new Inbox('orders');
+    const expectation = destinationExpectation({
+      broker: 'rabbitmq',
+      inbox,
+      start: () => Promise.resolve(),
+      caughtUp: () => Promise.resolve(),
+      gone: () => 'the queue orders was deleted',
+    });
+    await expect(expectation.toReceiveNothing({ withinMs: 10 })).rejects.toThrow(
+      /could not tell: the queue orders was deleted/,
+    );
   });
 });

@@ -24,6 +24,8 @@ export interface Observation {
   release?(): void;
   /** Resolves once the probe has read everything the broker holds for the destination. */
   caughtUp(timeoutMs: number): Promise<void>;
+  /** Why the destination cannot be read any more (deleted while observed), if it cannot. */
+  gone?(): string | undefined;
 }
 
 const ANY = '(message)';
@@ -71,29 +73,34 @@ async function receive<Payload>(
   const matcher = matcherOf(match as ReceiveMatch, observation.broker);
   await observation.start();
   const scan = scanner(inbox, (m) => matcher.matches(m));
-  const found = await waitUntil(inbox, deadline, () => {
-    const hits = scan();
-    return hits.length >= count ? hits : undefined;
-  });
-  if (found === undefined) throw timeout(observation, matcher, count, timeoutMs, inbox.reportedUntil);
-  if (!options.atLeast) {
-    await observation.caughtUp(Math.max(deadline - Date.now(), 1000));
-    const all = scan();
-    if (all.length > count) {
-      throw new AssertionFailedError(
-        `${failure(
-          `receive exactly ${count} × ${matcher.label} on ${JSON.stringify(inbox.destination)}`,
-          `${all.length} arrived`,
-          'Look for a duplicate publish or a redelivery, or pass { atLeast: true } if extras are fine',
-        )}\n${all.map((m) => `  ${describeRecord(matcher.record(m))}`).join('\n')}`,
-        all.length,
-        count,
-      );
+  for (;;) {
+    const found = await waitUntil(inbox, deadline, () => {
+      const hits = scan(count);
+      return hits.length >= count ? hits : undefined;
+    });
+    if (found === undefined) throw timeout(observation, matcher, count, timeoutMs, inbox.reportedUntil);
+    if (!options.atLeast) {
+      await observation.caughtUp(Math.max(deadline - Date.now(), 1000));
+      const all = scan();
+      if (all.length > count) {
+        throw new AssertionFailedError(
+          `${failure(
+            `receive exactly ${count} × ${matcher.label} on ${JSON.stringify(inbox.destination)}`,
+            `${all.length} arrived`,
+            'Look for a duplicate publish or a redelivery, or pass { atLeast: true } if extras are fine',
+          )}\n${all.map((m) => `  ${describeRecord(matcher.record(m))}`).join('\n')}`,
+          all.length,
+          count,
+        );
+      }
     }
+    // Taken from a scan after the wait for caughtUp: a concurrent assertion may have claimed some of
+    // `found` meanwhile, and a message is handed to one assertion only. Too few left: wait again.
+    const taken = scan().slice(0, count);
+    if (taken.length < count) continue;
+    for (const message of taken) inbox.claimed.add(message);
+    return taken as ReceivedMessage<Payload>[];
   }
-  const taken = found.slice(0, count);
-  for (const message of taken) inbox.claimed.add(message);
-  return taken as ReceivedMessage<Payload>[];
 }
 
 async function receiveNothing(observation: Observation, options: ReceiveNothingOptions): Promise<void> {
@@ -109,6 +116,15 @@ async function receiveNothing(observation: Observation, options: ReceiveNothingO
   });
   // The window is over; whatever the broker already holds also arrived "within" it.
   const hits = arrived ?? (await observation.caughtUp(2000), scan());
+  const gone = hits.length === 0 ? observation.gone?.() : undefined;
+  if (gone !== undefined)
+    throw new AssertionFailedError(
+      failure(
+        `receive nothing on ${JSON.stringify(inbox.destination)} within ${withinMs} ms`,
+        `the probe could not tell: ${gone}`,
+        'Something deleted the queue while the probe read it; nothing could arrive, so this proves nothing',
+      ),
+    );
   if (hits.length === 0) return;
   const shown = hits.map(
     (m) =>
@@ -127,14 +143,22 @@ async function receiveNothing(observation: Observation, options: ReceiveNothingO
 
 /**
  * The unclaimed messages that pass `test`, checking each arrival once: re-checking everything on
- * every arrival would make waiting for N messages cost N².
+ * every arrival would make waiting for N messages cost N². Given `enough`, it tests nothing while
+ * the hits and the untested arrivals together are fewer: they cannot be enough yet, and testing a
+ * message (decoding it through a contract) as it arrives lengthens the broker client's callback that
+ * delivered it, which also carries the code under test's traffic. Waiting for 1,000 messages thus
+ * tests them together when the 1,000th arrives.
  */
-function scanner(inbox: Inbox, test: (message: ReceivedMessage) => boolean): () => ReceivedMessage[] {
+function scanner(
+  inbox: Inbox,
+  test: (message: ReceivedMessage) => boolean,
+): (enough?: number) => ReceivedMessage[] {
   let seen = 0;
   let hits: ReceivedMessage[] = [];
   // Another assertion may claim some of the hits meanwhile; claims only grow, so a size check suffices.
   let claims = inbox.claimed.size;
-  return () => {
+  return (enough = 0) => {
+    if (hits.length + inbox.size - seen < enough) return hits;
     const all = inbox.all();
     for (; seen < all.length; seen++) {
       const message = all[seen];
@@ -148,23 +172,46 @@ function scanner(inbox: Inbox, test: (message: ReceivedMessage) => boolean): () 
   };
 }
 
-/** Resolves with `check()`'s first defined answer, re-checking on every arrival, or undefined at the deadline. */
+/**
+ * Resolves with `check()`'s first defined answer, re-checking on every arrival, or undefined at the
+ * deadline. A `check` that throws (a predicate, a `where` or a decode failing on some message) rejects
+ * the wait and stops it: the throw must not escape into the broker client's callback that delivered
+ * the message (amqplib would close its channel) or into the timer (an uncaught exception).
+ */
 function waitUntil<T>(inbox: Inbox, deadline: number, check: () => T | undefined): Promise<T | undefined> {
-  const first = check();
+  let first: T | undefined;
+  try {
+    first = check();
+  } catch (error) {
+    return Promise.reject(asError(error));
+  }
   if (first !== undefined) return Promise.resolve(first);
-  return new Promise((resolve) => {
-    const finish = (value: T | undefined) => {
+  return new Promise((resolve, reject) => {
+    let done = false;
+    const finish = (answer: () => T | undefined, atDeadline: boolean) => {
+      if (done) return;
+      let value: T | undefined;
+      try {
+        value = answer();
+      } catch (error) {
+        done = true;
+        clearTimeout(timer);
+        stop();
+        reject(asError(error));
+        return;
+      }
+      if (value === undefined && !atDeadline) return;
+      done = true;
       clearTimeout(timer);
       stop();
       resolve(value);
     };
-    const timer = setTimeout(() => finish(check()), Math.max(0, deadline - Date.now()));
-    const stop = inbox.onChange(() => {
-      const value = check();
-      if (value !== undefined) finish(value);
-    });
+    const timer = setTimeout(() => finish(check, true), Math.max(0, deadline - Date.now()));
+    const stop = inbox.onChange(() => finish(check, false));
   });
 }
+
+const asError = (thrown: unknown): Error => (thrown instanceof Error ? thrown : new Error(String(thrown)));
 
 function timeout(
   observation: Observation,
@@ -228,14 +275,12 @@ function matcherOf(match: ReceiveMatch, broker: Observation['broker']): Matcher 
   }
   const filter: ReceiveFilter = isEventType(match) ? { event: match } : match;
   const type = filter.event ?? anyType;
-  // A Map, not a WeakMap: it lives only as long as this matcher, and a WeakMap entry per arrival
-  // costs the garbage collector far more than a plain one.
-  const records = new Map<ReceivedMessage, PublishedRecord>();
-  const record = (m: ReceivedMessage) => {
-    let r = records.get(m);
-    if (r === undefined) records.set(m, (r = toRecord(m, filter.event, via)));
-    return r;
-  };
+  // Only the records of messages that did not count are kept, for the near-miss report of a
+  // timeout: a record kept for every arrival outlives the young generation, and the collector then
+  // copies and promotes each one. A Map, not a WeakMap: it lives only as long as this matcher, and a
+  // WeakMap entry per arrival costs the garbage collector far more than a plain one.
+  const misses = new Map<ReceivedMessage, PublishedRecord>();
+  const record = (m: ReceivedMessage) => misses.get(m) ?? toRecord(m, filter.event, via);
   const keyOrHeaderMiss = (m: ReceivedMessage): string | undefined => {
     if (filter.key === undefined && filter.headers === undefined) return undefined;
     const why: string[] = [];
@@ -248,14 +293,11 @@ function matcherOf(match: ReceiveMatch, broker: Observation['broker']): Matcher 
         );
     return why.length > 0 ? why.join('; ') : undefined;
   };
-  const typeAndPayload = (m: ReceivedMessage) => {
-    const r = record(m);
-    return (
-      r.kind === 'event' &&
-      r.event === type.name &&
-      (filter.where === undefined || checkWhere(filter.where, r).matched)
-    );
-  };
+  const isTypeAndPayload = (r: PublishedRecord) =>
+    r.kind === 'event' &&
+    r.event === type.name &&
+    (filter.where === undefined || checkWhere(filter.where, r).matched);
+  const typeAndPayload = (m: ReceivedMessage) => isTypeAndPayload(record(m));
   const parts = [
     filter.key === undefined ? '' : ` with key ${show(filter.key)}`,
     filter.headers ? ` with headers ${show(filter.headers)}` : '',
@@ -270,7 +312,12 @@ function matcherOf(match: ReceiveMatch, broker: Observation['broker']): Matcher 
     type,
     where: filter.where,
     label: `${base}${parts.join('')}`,
-    matches: (m) => typeAndPayload(m) && keyOrHeaderMiss(m) === undefined,
+    matches: (m) => {
+      const r = record(m);
+      if (isTypeAndPayload(r) && keyOrHeaderMiss(m) === undefined) return true;
+      misses.set(m, r);
+      return false;
+    },
     record,
     extraMiss: (m) => (typeAndPayload(m) ? keyOrHeaderMiss(m) : undefined),
   };

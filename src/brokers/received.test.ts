@@ -4,7 +4,7 @@ import { defineEvent } from '../contracts/define-event.js';
 import { InvalidArgumentError, MissingPeerDependencyError, ValidationError } from '../errors.js';
 import { isolatedName, isolatedPrefix } from './names.js';
 import { loadPeer } from './peer.js';
-import { outgoing } from './received.js';
+import { outgoing, receivedMessage } from './received.js';
 
 const OrderCreated = defineEvent('OrderCreated', z.object({ orderId: z.string() }), {
   key: (o) => o.orderId,
@@ -36,6 +36,37 @@ describe('outgoing', () => {
   it('explains what it accepts when given something else', () => {
     expect(() => outgoing([{ orderId: '1' }])).toThrow(InvalidArgumentError);
     expect(() => outgoing([42])).toThrow(/expected an event contract and a payload/);
+  });
+});
+
+describe('receivedMessage', () => {
+  const text = new TextEncoder();
+
+  it('has the payload as an own, enumerable property: equality, spread and JSON see it', () => {
+    const message = receivedMessage('orders', 1, text.encode('{"orderId":"1"}'), {}, '1', {});
+    expect(Object.keys(message)).toEqual([
+      'destination',
+      'key',
+      'headers',
+      'value',
+      'eventType',
+      'payload',
+      'sequence',
+      'at',
+      'properties',
+    ]);
+    expect({ ...message }.payload).toEqual({ orderId: '1' });
+    expect(JSON.parse(JSON.stringify(message))).toMatchObject({ payload: { orderId: '1' } });
+    expect(message).toEqual({ ...message });
+  });
+
+  it('parses the bytes once, when the payload is first read; text that is not JSON stays text', () => {
+    const value = text.encode('{"n":1}');
+    const message = receivedMessage('orders', 1, value, {}, undefined, {});
+    const first = message.payload;
+    value.set(text.encode('{"n":2}'));
+    expect(message.payload).toBe(first);
+    expect(receivedMessage('orders', 2, text.encode('plain'), {}, undefined, {}).payload).toBe('plain');
   });
 });
 
