@@ -321,19 +321,20 @@ export class KafkaProbe implements BrokerProbe<KafkaTopic> {
     const stream = await consumer.consume({ topics: [topic.name], mode: 'earliest', autocommit: false });
     o.stream = stream;
     stream.on('data', (m) => {
-      const headers: Headers = {};
-      for (const [k, v] of m.headers) headers[k.toString('utf8').toLowerCase()] = v.toString('utf8');
       o.next.set(m.partition, m.offset + 1n);
-      o.inbox.add(
-        new Uint8Array(m.value ?? Buffer.alloc(0)),
-        headers,
-        m.key?.length ? m.key.toString('utf8') : undefined,
-        {
-          partition: m.partition,
-          offset: m.offset,
-          timestamp: m.timestamp,
-        },
-      );
+      // Built into a message when the inbox is next read, outside the client's socket callback.
+      const at = Date.now();
+      o.inbox.arrive(() => {
+        const headers: Headers = {};
+        for (const [k, v] of m.headers) headers[k.toString('utf8').toLowerCase()] = v.toString('utf8');
+        return {
+          value: new Uint8Array(m.value ?? Buffer.alloc(0)),
+          headers,
+          key: m.key?.length ? m.key.toString('utf8') : undefined,
+          properties: { partition: m.partition, offset: m.offset, timestamp: m.timestamp },
+          at,
+        };
+      });
     });
     stream.on('error', (error: unknown) => o.inbox.problem(error));
     consumer.on('client:broker:disconnect', () => o.inbox.problem('the connection to the broker closed'));
