@@ -26,6 +26,19 @@ const DEFAULTS: Required<Guarantees> = {
   order: 'per-key',
 };
 
+/** A scenario's guarantees with the defaults filled in: worked out once per guarantees object. */
+const resolvedGuarantees = new WeakMap<Guarantees, Required<Guarantees>>();
+function guaranteesOf<State>(scenario: Scenario<State>): Required<Guarantees> {
+  const given = scenario.guarantees;
+  if (given === undefined) return DEFAULTS;
+  let resolved = resolvedGuarantees.get(given);
+  if (resolved === undefined || !Object.isFrozen(given)) {
+    resolved = Object.freeze({ ...DEFAULTS, ...given });
+    if (Object.isFrozen(given)) resolvedGuarantees.set(given, resolved);
+  }
+  return resolved;
+}
+
 /** Evaluates one invariant; a violation is false, a string, or a throw. */
 function violation<State>(invariant: Invariant<State>, state: State): string | undefined {
   try {
@@ -98,9 +111,11 @@ export async function runOnce<State>(
     }
   }
   if (state !== undefined && !anomalies.some((a) => a.kind === 'error' || a.kind === 'invariant')) {
-    const guarantees = { ...DEFAULTS, ...scenario.guarantees };
-    for (const check of builtInCheckers)
-      anomalies.push(...check({ history, guarantees, stuck, exhausted, sim }));
+    const input = { history, guarantees: guaranteesOf(scenario), stuck, exhausted, sim };
+    for (const check of builtInCheckers) {
+      const found = check(input);
+      if (found.length > 0) anomalies.push(...found);
+    }
     for (const [name, invariant] of Object.entries(scenario.eventually ?? {})) {
       const why = violation(invariant, state);
       if (why !== undefined)

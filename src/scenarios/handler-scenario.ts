@@ -247,7 +247,12 @@ export function handlerScenario<H extends HandlerLike>(
   return {
     name: `${spec.name} on ${broker}`,
     // A broker that does not promise per-key order cannot be blamed on the handler for breaking it.
-    guarantees: capabilities[broker].perKeyOrder ? spec.guarantees : { ...spec.guarantees, order: 'none' },
+    // A frozen copy: the explorer then fills in the defaults once, not per schedule.
+    guarantees: Object.freeze(
+      capabilities[broker].perKeyOrder
+        ? { ...spec.guarantees }
+        : { ...spec.guarantees, order: 'none' as const },
+    ),
     eventually: spec.eventually,
     // Handler scenarios are a few messages: a world still busy after this many steps never quiesces.
     maxSteps: 20_000,

@@ -25,14 +25,22 @@ export class DivergenceError extends EventproofError {
 export class DecisionLog {
   private readonly replay: readonly Decision[] | undefined;
   private readonly chooser: Chooser | undefined;
-  /** Decisions kept compactly (a run may make millions): kind per decision, options and choice packed. */
+  /**
+   * Decisions kept compactly (a run may make millions): kind per decision, options and choice packed
+   * in a plain array of small integers, which V8 stores unboxed. (An Int32Array of a useful size
+   * costs an off-heap buffer per log, and the explorer makes a log per schedule.)
+   */
   private kinds: string[] = [];
-  private packed = new Int32Array(32);
+  private packed: number[] = [];
   private count = 0;
   /** The decisions as objects, built on demand and extended as new ones come. */
   private list: Decision[] = [];
-  private lastProbability = Number.NaN;
-  private lastWeights: readonly number[] = [];
+  /**
+   * The weights `[1 - p, p]` of each probability seen, made once: the same few probabilities come back
+   * at every opportunity (a model's rates and the faults'), interleaved. Only a handful are kept.
+   */
+  private readonly probabilities: number[] = [];
+  private readonly weights: (readonly number[])[] = [];
 
   constructor(
     private readonly random: SeededRandom,
@@ -89,18 +97,24 @@ export class DecisionLog {
     if (probability <= 0) return false;
     if (probability >= 1) return this.choose(kind, 2, [0, 1]) === 1;
     if (this.replay || this.chooser) {
-      // The same probability comes back at every opportunity: its weights are made once.
-      if (probability !== this.lastProbability) {
-        this.lastProbability = probability;
-        this.lastWeights = [1 - probability, probability];
-      }
-      return this.choose(kind, 2, this.lastWeights) === 1;
+      return this.choose(kind, 2, this.weightsOf(probability)) === 1;
     }
     // choose() with weights [1 - p, p], without the array: the same arithmetic, so the same outcome.
     const no = 1 - probability;
     const choice = this.random.nextFloat() * (0 + no + probability) - no < 0 ? 0 : 1;
     this.record(kind, 2, choice);
     return choice === 1;
+  }
+
+  private weightsOf(probability: number): readonly number[] {
+    const known = this.probabilities;
+    for (let i = 0; i < known.length; i++) if (known[i] === probability) return this.weights[i]!;
+    const weights = [1 - probability, probability];
+    if (known.length < 8) {
+      known.push(probability);
+      this.weights.push(weights);
+    }
+    return weights;
   }
 
   private replayed(kind: string, options: number): number {
@@ -118,15 +132,9 @@ export class DecisionLog {
   }
 
   private record(kind: string, options: number, choice: number): void {
-    const i = this.count++;
-    if (2 * i + 1 >= this.packed.length) {
-      const bigger = new Int32Array(this.packed.length * 2);
-      bigger.set(this.packed);
-      this.packed = bigger;
-    }
+    this.count++;
     this.kinds.push(kind);
-    this.packed[2 * i] = options;
-    this.packed[2 * i + 1] = choice;
+    this.packed.push(options, choice);
   }
 }
 

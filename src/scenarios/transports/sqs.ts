@@ -126,6 +126,11 @@ export function sqsTransport(fifo: boolean): TransportFactory {
           : { QueueUrl: url, MessageBody: out.body, MessageAttributes: out.attributes },
       );
     };
+    // A failure reappears after the visibility timeout; poison is sent to the DLQ, then deleted.
+    const failed = async (wire: WireMessage, error: unknown) => {
+      if (!(error instanceof DecodeError)) throw error;
+      await send(dlq.QueueUrl, wire);
+    };
     return {
       broker: fifo ? 'sqs-fifo' : 'sqs',
       capabilities: sqsCapabilities(fifo ? 'fifo' : 'standard'),
@@ -144,18 +149,16 @@ export function sqsTransport(fifo: boolean): TransportFactory {
           // Synchronous when the handler is (see HandlerRun.handle): the model then settles it at once.
           (message) => {
             const wire = fromMessage(message, fifo);
-            // A failure reappears after the visibility timeout; poison is sent to the DLQ, then deleted.
-            const failed = async (error: unknown) => {
-              if (!(error instanceof DecodeError)) throw error;
-              await send(dlq.QueueUrl, wire);
-            };
             let result: Promise<void> | undefined;
             try {
               result = handle(wire);
             } catch (error) {
-              return failed(error);
+              return failed(wire, error);
             }
-            return result === undefined ? undefined : result.then(undefined, failed);
+            // A closure only for an asynchronous handler: a synchronous one allocates none.
+            return result === undefined
+              ? undefined
+              : result.then(undefined, (error: unknown) => failed(wire, error));
           },
           {
             messageAttributeNames: ['All'],

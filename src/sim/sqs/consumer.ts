@@ -75,6 +75,8 @@ export class SqsConsumer {
   readonly #buffer: StoredMessage[] = [];
   readonly #waiter: Waiter;
   readonly #poll = () => this.#pollOnce();
+  /** The poll task's label, made once: a consumer schedules a poll per receive. */
+  readonly #pollLabel: string;
   #pollTask: Task | undefined;
   #parked = false;
 
@@ -120,6 +122,7 @@ export class SqsConsumer {
       );
     }
     this.name = options.name ?? `consumer-${sqs.nextConsumerNumber()}`;
+    this.#pollLabel = `${this.name} poll`;
     this.#batch = options.handleMessageBatch === true;
     this.#max = batchSize;
     this.#visibilityMs = visibility * 1000;
@@ -135,7 +138,7 @@ export class SqsConsumer {
         return true;
       },
     };
-    this.#pollTask = sqs.sim.schedule(0, `${this.name} poll`, this.#poll);
+    this.#pollTask = sqs.sim.schedule(0, this.#pollLabel, this.#poll);
   }
 
   get running(): boolean {
@@ -181,7 +184,7 @@ export class SqsConsumer {
       const down = sim.faults.unavailableUntil('sqs', queue.name, sim.now());
       if (down !== undefined) {
         queue.trace('fault', undefined, `unavailable until ${down}ms: ${this.name} stalls`);
-        this.#pollTask = sim.schedule(down - sim.now(), `${this.name} poll`, this.#poll);
+        this.#pollTask = sim.schedule(down - sim.now(), this.#pollLabel, this.#poll);
         return true;
       }
     }
@@ -342,7 +345,7 @@ export class SqsConsumer {
 
   #next(generation: number): void {
     if (!this.#running || generation !== this.#generation || this.#pollTask !== undefined) return;
-    this.#pollTask = this.sqs.sim.schedule(0, `${this.name} poll`, this.#poll);
+    this.#pollTask = this.sqs.sim.schedule(0, this.#pollLabel, this.#poll);
   }
 }
 

@@ -229,9 +229,7 @@ export class SimSqs {
       return { QueueUrl: existing.url, $metadata: METADATA };
     }
     this.#checkRedriveTarget(name, config);
-    const { region, accountId } = this.#options;
-    const url = `https://sqs.${region}.amazonaws.com/${accountId}/${name}`;
-    const arn = `arn:aws:sqs:${region}:${accountId}:${name}`;
+    const { url, arn } = queueAddress(this.#options.region, this.#options.accountId, name);
     const queue = new SimQueue(this.#host, ++this.#queueSerial, name, url, arn, config, this.sim.now());
     this.#queues.set(url, queue);
     this.#byName.set(name, queue);
@@ -701,6 +699,10 @@ export class SimSqs {
     const patterns = view.custom;
     const sent = stored.attributes;
     if (patterns !== undefined && sent !== undefined) {
+      // All of a checked record whose every key is an enumerable string: a copy by spread, which V8
+      // makes in one step, is the same object the loop below builds key by key.
+      if (view.allCustom && spreadable.has(sent))
+        return new ReceivedMessage(stored, queue, attributes, { ...sent });
       for (const name of Object.keys(sent)) {
         if (view.allCustom || matchesAttributePattern(patterns, name)) (custom ??= {})[name] = sent[name]!;
       }
@@ -1016,9 +1018,37 @@ export class SimSqs {
 
   #nextMessageId(): string {
     const n = ++this.#messageIds;
-    return `00000000-0000-4000-8000-${n.toString(16).padStart(12, '0')}`;
+    if (n < MESSAGE_IDS_KEPT) return (MESSAGE_IDS[n] ??= messageId(n));
+    return messageId(n);
   }
 }
+
+/**
+ * A queue's URL and ARN. The same few queues are created in every run of a scenario: their strings are
+ * made once, and keep the hash a Map lookup computes (a new string computes it again).
+ */
+function queueAddress(region: string, accountId: string, name: string): { url: string; arn: string } {
+  const known = QUEUE_ADDRESSES.get(name);
+  if (known !== undefined && known.region === region && known.accountId === accountId) return known;
+  const address = {
+    region,
+    accountId,
+    url: `https://sqs.${region}.amazonaws.com/${accountId}/${name}`,
+    arn: `arn:aws:sqs:${region}:${accountId}:${name}`,
+  };
+  if (QUEUE_ADDRESSES.size >= 256) QUEUE_ADDRESSES.clear();
+  QUEUE_ADDRESSES.set(name, address);
+  return address;
+}
+const QUEUE_ADDRESSES = new Map<string, { region: string; accountId: string; url: string; arn: string }>();
+
+const messageId = (n: number): string => `00000000-0000-4000-8000-${n.toString(16).padStart(12, '0')}`;
+/**
+ * Every model numbers its messages from 1, so the first ids are the same strings in every run: made
+ * once and shared (strings are immutable), not once per message of every run.
+ */
+const MESSAGE_IDS: string[] = [];
+const MESSAGE_IDS_KEPT = 4096;
 
 /** Which attributes a receive asked for. @internal */
 export interface ReceiveView {
@@ -1163,8 +1193,17 @@ function rememberChecked(
     if (!isImmutableRecord(value) || value.BinaryValue !== undefined) return attributes;
   }
   checkedAttributes.set(attributes, attributesSize(attributes));
+  const keys = Object.keys(attributes);
+  if (keys.length > 0 && keys.length === Reflect.ownKeys(attributes).length && !keys.includes('__proto__'))
+    spreadable.add(attributes);
   return attributes;
 }
+
+/**
+ * Checked attributes (above) with at least one key, every key an enumerable string: what a receive
+ * asking for all attributes gets is exactly a spread copy of them.
+ */
+const spreadable = new WeakSet<object>();
 
 /** Attribute names already found valid: a few names recur on every message, the regex runs once per name. */
 const validNames = new Set<string>();
