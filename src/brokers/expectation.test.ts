@@ -17,7 +17,10 @@ function fakeDestination(onCaughtUp: () => void = () => undefined) {
     broker: 'kafka',
     inbox,
     start: () => Promise.resolve(),
-    caughtUp: () => Promise.resolve(onCaughtUp()),
+    caughtUp: () => {
+      onCaughtUp();
+      return Promise.resolve(undefined);
+    },
   };
   const deliver = (wire: { value: Uint8Array; headers: Record<string, string>; key?: string | undefined }) =>
     inbox.add(wire.value, wire.headers, wire.key, {});
@@ -193,7 +196,7 @@ describe('concurrent assertions on one destination', () => {
       inbox,
       start: () => Promise.resolve(),
       // Both assertions wait here with the same message found.
-      caughtUp: () => new Promise((resolve) => setTimeout(resolve, 20)),
+      caughtUp: () => new Promise((resolve) => setTimeout(() => resolve(undefined), 20)),
     });
     const wire = OrderCreated.encode({ orderId: '1', amount: 5 });
     inbox.add(wire.value, wire.headers, wire.key, {});
@@ -233,11 +236,23 @@ describe('toReceiveNothing', () => {
       broker: 'rabbitmq',
       inbox,
       start: () => Promise.resolve(),
-      caughtUp: () => Promise.resolve(),
+      caughtUp: () => Promise.resolve(undefined),
       gone: () => 'the queue orders was deleted',
     });
     await expect(expectation.toReceiveNothing({ withinMs: 10 })).rejects.toThrow(
       /could not tell: the queue orders was deleted/,
+    );
+  });
+  it('fails, rather than passes, when the probe could not read everything the broker holds', async () => {
+    const inbox = new Inbox('orders');
+    const expectation = destinationExpectation({
+      broker: 'rabbitmq',
+      inbox,
+      start: () => Promise.resolve(),
+      caughtUp: () => Promise.resolve('1 message(s) were still ready in orders after 2000 ms'),
+    });
+    await expect(expectation.toReceiveNothing({ withinMs: 10 })).rejects.toThrow(
+      /could not tell: 1 message\(s\) were still ready in orders/,
     );
   });
 });

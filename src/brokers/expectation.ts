@@ -22,8 +22,11 @@ export interface Observation {
   start(): Promise<void>;
   /** Called when an assertion stops waiting, so pull-based probes can stop polling. */
   release?(): void;
-  /** Resolves once the probe has read everything the broker holds for the destination. */
-  caughtUp(timeoutMs: number): Promise<void>;
+  /**
+   * Resolves once the probe has read everything the broker holds for the destination, or with why
+   * it could not tell (a probe that cannot know resolves with nothing at its deadline).
+   */
+  caughtUp(timeoutMs: number): Promise<string | undefined>;
   /** Why the destination cannot be read any more (deleted while observed), if it cannot. */
   gone?(): string | undefined;
 }
@@ -115,14 +118,19 @@ async function receiveNothing(observation: Observation, options: ReceiveNothingO
     return hits.length > 0 ? hits : undefined;
   });
   // The window is over; whatever the broker already holds also arrived "within" it.
-  const hits = arrived ?? (await observation.caughtUp(2000), scan());
-  const gone = hits.length === 0 ? observation.gone?.() : undefined;
+  let hits = arrived;
+  let unread: string | undefined;
+  if (hits === undefined) {
+    unread = await observation.caughtUp(2000);
+    hits = scan();
+  }
+  const gone = hits.length === 0 ? (observation.gone?.() ?? unread) : undefined;
   if (gone !== undefined)
     throw new AssertionFailedError(
       failure(
         `receive nothing on ${JSON.stringify(inbox.destination)} within ${withinMs} ms`,
         `the probe could not tell: ${gone}`,
-        'Something deleted the queue while the probe read it; nothing could arrive, so this proves nothing',
+        'While the probe could not read, nothing could arrive, so this proves nothing: check the queue still exists and the connection is up',
       ),
     );
   if (hits.length === 0) return;

@@ -201,4 +201,59 @@ describeWithBroker(broker, 'RabbitMQ probe: one refused call does not break the 
       model.createChannel = plain;
     }
   });
+
+  it('r10: a valid declaration succeeds beside four refused calls at once on the admin channel', async () => {
+    const refusals = Array.from({ length: 4 }, (_, i) =>
+      probe.expect(missing(`r10-nowhere-${i}`)).toReceive(OrderCreated, { timeoutMs: 300 }),
+    );
+    const [declared, ...refused] = await Promise.allSettled([probe.queue('r10'), ...refusals]);
+    expect(refused.map((r) => r.status)).toEqual(['rejected', 'rejected', 'rejected', 'rejected']);
+    expect(declared.status).toBe('fulfilled');
+  });
+
+  it('r11: the shared channel the broker closed keeps its number taken, so late frames cannot close the connection', async () => {
+    const internals = probe as unknown as { connection: ChannelModel; channel: { ch: number } };
+    const before = internals.channel;
+    const doomed = await probe.exchange('r11-doomed', { type: 'fanout' });
+    const admin = await app.createChannel();
+    await admin.deleteExchange(doomed.name);
+    await admin.close();
+    await expect(probe.publish(doomed, OrderCreated, { orderId: 'x', amount: 1 })).rejects.toThrow(
+      /no exchange/,
+    );
+    const slots = (internals.connection.connection as unknown as { channels: unknown[] }).channels;
+    // amqplib frees the number of a closed channel (its slot becomes null); the probe's grave holds it.
+    expect(slots[before.ch]).not.toBeNull();
+    expect(internals.channel).not.toBe(before);
+  });
+});
+
+describeWithBroker(broker, 'RabbitMQ probe: a lost connection', () => {
+  it('r12: toReceiveNothing fails, rather than passes, when the connection died and a message waits', async () => {
+    const probe = await rabbitmq.probe({ url: broker.url, label: 'robust-dead' });
+    const app = await amqp.connect(broker.url);
+    try {
+      const orders = await probe.queue('r12');
+      await probe.expect(orders).toReceiveNothing({ withinMs: 10 });
+      const waiting = probe.expect(orders).toReceiveNothing({ withinMs: 800 });
+      await sleep(100);
+      const socket = (
+        (probe as unknown as { connection: ChannelModel }).connection.connection as unknown as {
+          stream: { destroy(error: Error): void };
+        }
+      ).stream;
+      socket.destroy(new Error('network gone'));
+      await sleep(100);
+      const channel = await app.createConfirmChannel();
+      const wire = OrderCreated.encode({ orderId: 'unseen', amount: 1 });
+      channel.sendToQueue(orders.name, Buffer.from(wire.value), { headers: wire.headers });
+      await channel.waitForConfirms();
+      await expect(waiting).rejects.toThrow(
+        /could not tell: the connection to RabbitMQ closed \(network gone\)/,
+      );
+    } finally {
+      await app.close();
+      await probe.dispose();
+    }
+  });
 });

@@ -304,7 +304,7 @@ export class KafkaProbe implements BrokerProbe<KafkaTopic> {
       broker: 'kafka',
       inbox: o.inbox,
       start: () => (o.started ??= this.startObserver(topic, o)),
-      caughtUp: (timeoutMs) => this.caughtUp(topic, o, timeoutMs),
+      caughtUp: (timeoutMs) => this.caughtUp(topic, o, timeoutMs).then(() => undefined),
     };
   }
 

@@ -34,8 +34,6 @@ interface Observer {
   started?: Promise<void> | undefined;
   /** The channel it consumes on, once the broker accepted the consume. */
   consuming?: ConfirmChannel | undefined;
-  /** The broker's tag for the current consumer. */
-  consumerTag?: string | undefined;
   /** Why the queue cannot be read any more (the broker cancelled the consumer: the queue was deleted). */
   gone?: string | undefined;
 }
@@ -114,6 +112,10 @@ export class RabbitMqProbe implements BrokerProbe<RabbitMqDestination> {
   private readonly closeReasons = new WeakMap<Channel, Error & { code?: unknown }>();
   /** Exchanges known to exist: declared here, or checked before the first publish to them. */
   private readonly knownExchanges = new Set<string>(['']);
+  /** Which observer each consumer the probe started belongs to, for reporting late deliveries as lost. */
+  private readonly consumers = new Map<string, Observer>();
+  /** Why the connection closed, once it has: nothing can be read or published any more. */
+  private connectionLost: string | undefined;
 
   private constructor(
     private readonly connection: ChannelModel,
@@ -130,10 +132,12 @@ export class RabbitMqProbe implements BrokerProbe<RabbitMqDestination> {
     this.source = endpoint.source;
     this.amqpUrl = endpoint.url;
     this.prefix = isolatedPrefix(options.label ?? RABBITMQ_DEFAULTS.label);
-    connection.on('error', () => undefined);
+    // The error comes before the close and says why (a broker restart, a frame on an unknown channel).
+    let why: Error | undefined;
+    connection.on('error', (error: Error) => (why = error));
     connection.on('close', () => {
-      for (const o of this.observers.values())
-        if (o.started) o.inbox.problem('the connection to RabbitMQ closed');
+      this.connectionLost = `the connection to RabbitMQ closed${why === undefined ? '' : ` (${why.message})`}`;
+      for (const o of this.observers.values()) if (o.started) o.inbox.problem(this.connectionLost);
     });
   }
 
@@ -344,7 +348,7 @@ export class RabbitMqProbe implements BrokerProbe<RabbitMqDestination> {
       inbox: o.inbox,
       start: () => (o.started ??= this.startObserver(o)),
       caughtUp: (timeoutMs) => this.caughtUp(o, timeoutMs),
-      gone: () => o.gone,
+      gone: () => o.gone ?? this.connectionLost,
     };
     return destinationExpectation(observation);
   }
@@ -462,6 +466,16 @@ export class RabbitMqProbe implements BrokerProbe<RabbitMqDestination> {
       await this.onAdmin(operation, hint, (admin) => admin.checkQueue(o.queue));
       await this.ready();
       const channel = this.channel;
+      // Set once the broker confirmed this consume; a cancel can arrive in the same read as the
+      // confirmation, before the code after the await has run.
+      let confirmed = false;
+      let cancelled = false;
+      const cancel = () => {
+        o.consuming = undefined;
+        o.started = undefined;
+        o.gone = `the queue ${o.queue} was deleted (the broker cancelled the probe's consumer)`;
+        o.inbox.problem(o.gone);
+      };
       try {
         // Automatic acknowledgement: an observed message is done as it is sent, so no ack frame (a
         // socket write each) competes with the code under test's traffic.
@@ -474,17 +488,19 @@ export class RabbitMqProbe implements BrokerProbe<RabbitMqDestination> {
               return;
             }
             // The broker cancelled the consumer: the queue was deleted.
-            if (o.consuming !== channel) return;
-            o.consuming = undefined;
-            o.started = undefined;
-            o.gone = `the queue ${o.queue} was deleted (the broker cancelled the probe's consumer)`;
-            o.inbox.problem(o.gone);
+            if (!confirmed) cancelled = true;
+            else if (o.consuming === channel) cancel();
           },
           { noAck: true },
         );
+        confirmed = true;
+        this.consumers.set(consumerTag, o);
+        if (cancelled) {
+          cancel();
+          return;
+        }
         if (!this.closed.has(channel)) {
           o.consuming = channel;
-          o.consumerTag = consumerTag;
           o.gone = undefined;
           return;
         }
@@ -557,11 +573,10 @@ export class RabbitMqProbe implements BrokerProbe<RabbitMqDestination> {
 
   /** A delivery the broker sent for a consumer of a channel it had closed: with noAck, it is gone. */
   private lost(consumerTag: string): void {
-    for (const o of this.observers.values())
-      if (o.consumerTag === consumerTag)
-        o.inbox.problem(
-          `a delivery from ${o.queue} was lost: the broker sent it after closing the probe's channel, and counted it as done (automatic acknowledgement)`,
-        );
+    const o = this.consumers.get(consumerTag);
+    o?.inbox.problem(
+      `a delivery from ${o.queue} was lost: the broker sent it after closing the probe's channel, and counted it as done (automatic acknowledgement)`,
+    );
   }
 
   /** After the shared channel closed: consumes again for the observers it carried, then refills the spare. */
@@ -615,39 +630,55 @@ export class RabbitMqProbe implements BrokerProbe<RabbitMqDestination> {
   /**
    * Runs `work` on the admin channel. The broker's refusal rejects with its reason; a call that
    * lost its channel to another call's refusal (amqplib: "Channel ended, no reply will be
-   * forthcoming") runs again on the next admin channel.
+   * forthcoming") runs again on the next admin channel. amqplib sends one call a channel at a time,
+   * so each channel answers at least one call and every call gets its turn; the channel timeout
+   * bounds the whole, should the connection be dying.
    */
   private async onAdmin<T>(
     operation: string,
     hint: string,
     work: (admin: Channel) => Promise<T>,
   ): Promise<T> {
-    for (let attempt = 1; ; attempt++) {
+    const deadline = Date.now() + channelTimeout(this.options);
+    for (;;) {
       const admin = await this.adminChannel();
       try {
         return await work(admin);
       } catch (cause) {
-        if (isRefusal(cause) || !this.closed.has(admin) || attempt >= 3)
-          throw new BrokerOperationError('rabbitmq', operation, this.url, cause, hint);
+        const collateral = !isRefusal(cause) && this.closed.has(admin) && this.connectionLost === undefined;
+        if (!collateral || Date.now() >= deadline) {
+          const reason = this.closeReasons.get(admin);
+          const why =
+            reason !== undefined && !isRefusal(cause) && cause instanceof Error
+              ? new Error(cause.message, { cause: reason })
+              : cause;
+          throw new BrokerOperationError('rabbitmq', operation, this.url, why, hint);
+        }
       }
     }
   }
 
-  /** Resolves once the queue holds no ready message, is gone, or the time is up. */
-  private async caughtUp(o: Observer, timeoutMs: number): Promise<void> {
+  /**
+   * Resolves once the queue holds no ready message; otherwise, at the deadline or as soon as the
+   * queue or the connection is gone, with why the probe could not read everything.
+   */
+  private async caughtUp(o: Observer, timeoutMs: number): Promise<string | undefined> {
     const deadline = Date.now() + timeoutMs;
-    while (Date.now() < deadline && o.gone === undefined) {
-      let ready: number;
+    let ready = 0;
+    while (Date.now() < deadline) {
+      if (o.gone !== undefined) return o.gone;
+      if (this.connectionLost !== undefined) return this.connectionLost;
       try {
         ready = (await this.onAdmin('check queue', '', (admin) => admin.checkQueue(o.queue))).messageCount;
       } catch (cause) {
-        // Nothing more will come: the queue is gone (or the connection is); the inbox says why.
-        if (isRefusal((cause as Error).cause)) o.gone ??= `the queue ${o.queue} no longer exists`;
-        return;
+        // Nothing more will come: the queue is gone (or the connection is).
+        if (isRefusal((cause as Error).cause)) return (o.gone ??= `the queue ${o.queue} no longer exists`);
+        return `the probe could not count the messages in ${o.queue}: ${(cause as Error).message}`;
       }
-      if (ready === 0) return;
+      if (ready === 0) return undefined;
       await pause(RABBITMQ_DEFAULTS.pollMs);
     }
+    return `${ready} message(s) were still ready in ${o.queue} after ${timeoutMs} ms: the probe's consumer had not taken them`;
   }
 
   private managementBase(): { url: string; auth: string } | undefined {

@@ -200,7 +200,7 @@ export class SqsProbe implements BrokerProbe<SqsQueue> {
       release: () => {
         o.active = Math.max(0, o.active - 1);
       },
-      caughtUp: (timeoutMs) => this.caughtUp([queue], timeoutMs),
+      caughtUp: (timeoutMs) => this.caughtUp([queue], timeoutMs).then(() => undefined),
     };
     return destinationExpectation(observation);
   }
