@@ -17,18 +17,16 @@ export interface HistoryEvent {
 }
 
 type Op = HistoryEvent['op'];
+type Tally = Record<Op, number>;
 
 /** What happened to each logical message in one run, as the scenario reported it. */
 export class History {
   readonly published = new Map<string, PublishedMessage>();
   readonly events: HistoryEvent[] = [];
   // Checkers ask "how many times did X happen to message id" for every message: counted as the
-  // events arrive, so each question is one lookup instead of a scan of the whole history.
-  private readonly counts: Record<Op, Map<string, number>> = {
-    applied: new Map(),
-    delivered: new Map(),
-    'dead-lettered': new Map(),
-  };
+  // events arrive, so each question is one lookup instead of a scan of the whole history. One tally
+  // per id for all three kinds: an event costs one lookup, not a lookup and a store.
+  private readonly counts = new Map<string, Tally>();
   private readonly byOp: Record<Op, HistoryEvent[]> = { applied: [], delivered: [], 'dead-lettered': [] };
   /** Messages published so far per key, once a publish without a sequence number needs it. */
   private perKey: Map<string | undefined, number> | undefined;
@@ -86,12 +84,16 @@ export class History {
     const event: HistoryEvent = { op, id, time: this.now(), step: this.events.length, reason };
     this.events.push(event);
     this.byOp[op].push(event);
-    const counts = this.counts[op];
-    counts.set(id, (counts.get(id) ?? 0) + 1);
+    const tally = this.counts.get(id);
+    if (tally === undefined) {
+      const fresh: Tally = { applied: 0, delivered: 0, 'dead-lettered': 0 };
+      fresh[op] = 1;
+      this.counts.set(id, fresh);
+    } else tally[op]++;
   }
 
   count(op: Op, id: string): number {
-    return this.counts[op].get(id) ?? 0;
+    return this.counts.get(id)?.[op] ?? 0;
   }
 
   /** The events of one kind, in order (the history's own array: do not modify). */

@@ -12,7 +12,20 @@ export interface AssignMember {
 /** member id → `topic/partition` list, each list sorted by topic then partition. */
 export type Assignment = Map<string, string[]>;
 
-export const tp = (topic: string, partition: number): string => `${topic}/${partition}`;
+/**
+ * `topic/partition`. Every schedule of a scenario assigns the same few partitions: their names are
+ * made once and shared (strings are immutable), and keep the hash a Map lookup computes.
+ */
+export function tp(topic: string, partition: number): string {
+  let names = TP_NAMES.get(topic);
+  if (names === undefined) {
+    if (TP_NAMES.size >= 256) TP_NAMES.clear();
+    TP_NAMES.set(topic, (names = []));
+  }
+  if (partition >= 64 || !Number.isInteger(partition) || partition < 0) return `${topic}/${partition}`;
+  return (names[partition] ??= `${topic}/${partition}`);
+}
+const TP_NAMES = new Map<string, string[]>();
 
 /**
  * Divides the partitions of the subscribed topics among a group's members, the way Kafka's

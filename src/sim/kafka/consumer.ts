@@ -43,8 +43,9 @@ export class SimConsumer {
   /** @internal */ readonly retryInitialMs: number;
   /** @internal */ readonly maxBatchSize: number;
   private readonly beginning = new Set<string>();
-  private readonly pausedTopics = new Map<string, Set<number> | 'all'>();
-  private readonly seeks = new Map<Partition, number>();
+  // Made on first use: most consumers never pause or seek, and a scenario makes one per schedule.
+  private pausedTopicsMap: Map<string, Set<number> | 'all'> | undefined;
+  private seeks: Map<Partition, number> | undefined;
   private readonly assignor: AssignorName;
   private running = false;
 
@@ -217,10 +218,14 @@ export class SimConsumer {
     }
     const cursor = this.cursorFor(p);
     if (cursor) this.kafka.seek(cursor, target);
-    else this.seeks.set(p, target);
+    else (this.seeks ??= new Map()).set(p, target);
   }
 
   /** Stops fetching from the given topic-partitions (in-flight messages finish). */
+  private get pausedTopics(): Map<string, Set<number> | 'all'> {
+    return (this.pausedTopicsMap ??= new Map());
+  }
+
   pause(topics: TopicPartitions[]): void {
     for (const { topic, partitions } of topics) {
       this.kafka.topic(topic, `pause in group '${this.groupId}'`);
@@ -287,7 +292,7 @@ export class SimConsumer {
 
   /** @internal */
   isPaused(topic: string, partition: number): boolean {
-    const set = this.pausedTopics.get(topic);
+    const set = this.pausedTopicsMap?.get(topic);
     return set === 'all' || (set !== undefined && set.has(partition));
   }
 
@@ -298,8 +303,10 @@ export class SimConsumer {
 
   /** @internal A seek made before the partition was assigned. */
   takeSeek(p: Partition): number | undefined {
-    const offset = this.seeks.get(p);
-    this.seeks.delete(p);
+    const seeks = this.seeks;
+    if (seeks === undefined) return undefined;
+    const offset = seeks.get(p);
+    seeks.delete(p);
     return offset;
   }
 

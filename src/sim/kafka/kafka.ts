@@ -660,7 +660,8 @@ export class SimKafka {
     const ready = this.ready;
     try {
       while (budget-- > 0) {
-        ready.length = 0;
+        // Filled from the start each round and read up to `count`: clearing a length costs a runtime call.
+        let count = 0;
         const cursors = this.cursors;
         for (let i = 0; i < cursors.length; i++) {
           const c = cursors[i]!;
@@ -679,11 +680,11 @@ export class SimKafka {
               continue;
             }
           }
-          ready.push(c);
+          ready[count++] = c;
         }
-        if (ready.length === 0) break;
-        if (ready.length > 1) {
-          const c = ready[sim.decisions.choose('kafka:deliver-next', ready.length)]!;
+        if (count === 0) break;
+        if (count > 1) {
+          const c = ready[sim.decisions.choose('kafka:deliver-next', count)]!;
           if (c.member.consumer.eachBatch) this.deliverBatch(c, now, faultsOn);
           else if (faultsOn || c.member.consumer.concurrency > 1) this.deliver(c, now, faultsOn);
           // A consumer works through a fetched batch one record after another (kafkajs, one
@@ -1135,10 +1136,18 @@ function requeue(p: Partition, from: number, to: number): void {
   }
 }
 
-const splitKey = (key: string): [string, number] => {
-  const at = key.lastIndexOf('/');
-  return [key.slice(0, at), Number(key.slice(at + 1))];
+/** `topic/partition` read back; the names {@link tp} shares are read once (the pair is not changed by callers). */
+const splitKey = (key: string): readonly [string, number] => {
+  let split = SPLIT_KEYS.get(key);
+  if (split === undefined) {
+    const at = key.lastIndexOf('/');
+    split = [key.slice(0, at), Number(key.slice(at + 1))];
+    if (SPLIT_KEYS.size >= 1024) SPLIT_KEYS.clear();
+    SPLIT_KEYS.set(key, split);
+  }
+  return split;
 };
+const SPLIT_KEYS = new Map<string, readonly [string, number]>();
 
 /** Kafka resets an out-of-range position to the nearest end of the log. */
 const clamp = (offset: number, p: Partition): number =>

@@ -349,15 +349,18 @@ export class SimProducer {
   }
 }
 
-const metadata = (batch: PartitionBatch): RecordMetadata => ({
-  topicName: batch.partition.topic.name,
-  partition: batch.partition.index,
-  errorCode: 0,
-  baseOffset: String(batch.baseOffset),
-  offset: String(batch.baseOffset),
-  logAppendTime: '-1',
-  logStartOffset: String(batch.partition.logStartOffset),
-});
+const metadata = (batch: PartitionBatch): RecordMetadata => {
+  const offset = String(batch.baseOffset);
+  return {
+    topicName: batch.partition.topic.name,
+    partition: batch.partition.index,
+    errorCode: 0,
+    baseOffset: offset,
+    offset,
+    logAppendTime: '-1',
+    logStartOffset: String(batch.partition.logStartOffset),
+  };
+};
 
 function toBuffer(value: Buffer | string | null | undefined): Buffer | null {
   if (value === null || value === undefined) return null;

@@ -250,7 +250,7 @@ export class SqsConsumer {
         );
       }
     }
-    buffer.length = 0;
+    // The buffer is not cleared: the next receive writes over it, and only its first `n` are read.
     if (pending === 0) this.#next(generation);
   }
 
