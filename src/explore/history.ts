@@ -18,6 +18,7 @@ export interface HistoryEvent {
 
 type Op = HistoryEvent['op'];
 type Tally = Record<Op, number>;
+const NOTHING: Readonly<Tally> = Object.freeze({ applied: 0, delivered: 0, 'dead-lettered': 0 });
 
 /** What happened to each logical message in one run, as the scenario reported it. */
 export class History {
@@ -94,6 +95,11 @@ export class History {
 
   count(op: Op, id: string): number {
     return this.counts.get(id)?.[op] ?? 0;
+  }
+
+  /** How many times each kind of event happened to message `id` (all three counts in one lookup). */
+  tally(id: string): Readonly<Tally> {
+    return this.counts.get(id) ?? NOTHING;
   }
 
   /** The events of one kind, in order (the history's own array: do not modify). */

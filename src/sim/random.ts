@@ -9,6 +9,15 @@ export class SeededRandom {
   private d: number;
 
   constructor(readonly seed: number) {
+    const start = adopting;
+    if (start !== undefined) {
+      adopting = undefined;
+      this.a = start.a;
+      this.b = start.b;
+      this.c = start.c;
+      this.d = start.d;
+      return;
+    }
     let s = seed >>> 0;
     const next = () => {
       s = (s + 0x9e3779b9) >>> 0;
@@ -22,6 +31,21 @@ export class SeededRandom {
     this.c = next();
     this.d = next();
     for (let i = 0; i < 12; i++) this.nextUint32();
+  }
+
+  /**
+   * The same as `new SeededRandom(seed)`. An exploration seeds a world with the same seed for every
+   * schedule: the state that seed starts from is worked out once and copied.
+   */
+  static fromSeed(seed: number): SeededRandom {
+    const known = lastStart;
+    if (known !== undefined && known.seed === seed) {
+      adopting = known;
+      return new SeededRandom(seed);
+    }
+    const random = new SeededRandom(seed);
+    lastStart = { seed, a: random.a, b: random.b, c: random.c, d: random.d };
+    return random;
   }
 
   nextUint32(): number {
@@ -44,6 +68,18 @@ export class SeededRandom {
     return Math.floor(this.nextFloat() * n);
   }
 }
+
+interface SeedStart {
+  readonly seed: number;
+  readonly a: number;
+  readonly b: number;
+  readonly c: number;
+  readonly d: number;
+}
+/** The state the last seed given to {@link SeededRandom.fromSeed} started from. */
+let lastStart: SeedStart | undefined;
+/** Set by {@link SeededRandom.fromSeed} for the one construction it makes: the state to start from. */
+let adopting: SeedStart | undefined;
 
 /** A fresh seed for runs that were not given one; printed with every failure so it can be replayed. */
 export const randomSeed = (): number => (Math.random() * 0x7fffffff) | 0;

@@ -69,7 +69,7 @@ export class Simulation {
 
   constructor(options: SimulationOptions = {}) {
     this.seed = options.seed ?? randomSeed();
-    this.random = new SeededRandom(this.seed);
+    this.random = SeededRandom.fromSeed(this.seed);
     this.decisions = new DecisionLog(this.random, { replay: options.replay, chooser: options.chooser });
     this.trace = new Trace(options.trace ?? true);
     this.faults = new Faults(this.decisions);

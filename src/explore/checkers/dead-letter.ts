@@ -8,10 +8,12 @@ import type { Checker } from './types.js';
 export const deadLetter: Checker = ({ history, exhausted }) => {
   const anomalies: Anomaly[] = [];
   for (const message of history.published.values()) {
-    const dead = history.count('dead-lettered', message.id);
-    const delivered = history.count('delivered', message.id);
+    const tally = history.tally(message.id);
+    const dead = tally['dead-lettered'];
+    const delivered = tally.delivered;
+    const applied = tally.applied;
     if (message.poison) {
-      if (history.count('applied', message.id) > 0) {
+      if (applied > 0) {
         anomalies.push({
           kind: 'poison-processed',
           subject: message.id,
@@ -25,14 +27,14 @@ export const deadLetter: Checker = ({ history, exhausted }) => {
           explanation: `${message.id} is poison and was handed to the handler ${delivered} times without ever reaching the dead-letter queue: retrying cannot fix it; give up after a few attempts and dead-letter it.`,
         });
       }
-      if (dead === 0 && !exhausted && history.count('applied', message.id) === 0) {
+      if (dead === 0 && !exhausted && applied === 0) {
         anomalies.push({
           kind: 'dlq-accounting',
           subject: message.id,
           explanation: `${message.id} is poison but never reached the dead-letter queue, and the world is quiet: it was dropped.`,
         });
       }
-    } else if (dead > 0 && history.count('applied', message.id) === 0) {
+    } else if (dead > 0 && applied === 0) {
       const reason = history.events.find((e) => e.op === 'dead-lettered' && e.id === message.id)?.reason;
       anomalies.push({
         kind: 'dead-lettered-valid',

@@ -6,8 +6,9 @@ export const lost: Checker = ({ history, guarantees, exhausted, stuck }) => {
   const anomalies = [];
   for (const message of history.published.values()) {
     if (message.poison) continue;
-    if (history.count('applied', message.id) > 0 || history.count('dead-lettered', message.id) > 0) continue;
-    const deliveries = history.count('delivered', message.id);
+    const tally = history.tally(message.id);
+    if (tally.applied > 0 || tally['dead-lettered'] > 0) continue;
+    const deliveries = tally.delivered;
     anomalies.push({
       kind: 'lost' as const,
       subject: message.id,

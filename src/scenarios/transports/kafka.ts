@@ -5,6 +5,7 @@ import { kafkaCapabilities, simKafka, type SimKafka } from '../../sim/kafka/kafk
 import type { SimProducer } from '../../sim/kafka/producer.js';
 import type { EachMessagePayload, KafkaMessage, ProducerRecord } from '../../sim/kafka/types.js';
 import type { Simulation } from '../../sim/world.js';
+import { copyOf } from './copy.js';
 import type { ConsumeOptions, ScenarioTransport } from '../transport.js';
 import { sameRecord } from './same-record.js';
 
@@ -13,6 +14,8 @@ interface Outgoing {
   readonly key: Buffer | null;
   readonly value: Buffer;
   readonly headers: Readonly<Record<string, Buffer>>;
+  /** How many headers there are. */
+  readonly headerCount: number;
   /** What normalising this exact key, value and headers gives on delivery. */
   readonly delivered: WireMessage;
   /** The producer's argument, frozen: the model must not change what it was asked to send. */
@@ -39,7 +42,14 @@ function prepare(m: WireMessage): Outgoing {
     topic: TOPIC,
     messages: Object.freeze([Object.freeze({ key, value, headers })]) as ProducerRecord['messages'],
   });
-  out = { key, value, headers, delivered: Object.freeze(delivered), send };
+  out = {
+    key,
+    value,
+    headers,
+    headerCount: Object.keys(headers).length,
+    delivered: Object.freeze(delivered),
+    send,
+  };
   outgoing.set(m, out);
   byValue.set(value, out);
   return out;
@@ -61,8 +71,8 @@ const toWire = (
  */
 function received(message: KafkaMessage): WireMessage {
   const sent = message.value ? byValue.get(message.value) : undefined;
-  if (sent && message.key === sent.key && sameRecord(message.headers, sent.headers))
-    return { value: Buffer.from(sent.value), headers: sent.delivered.headers, key: sent.delivered.key };
+  if (sent && message.key === sent.key && sameRecord(message.headers, sent.headers, sent.headerCount))
+    return { value: copyOf(sent.value), headers: sent.delivered.headers, key: sent.delivered.key };
   return toWire(message.value, message.headers, message.key);
 }
 

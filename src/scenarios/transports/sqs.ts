@@ -3,6 +3,7 @@ import { DecodeError } from '../../errors.js';
 import type { Message, MessageAttributeValue } from '../../sim/sqs/types.js';
 import { simSqs, sqsCapabilities } from '../../sim/sqs/sqs.js';
 import type { Simulation } from '../../sim/world.js';
+import { copyOf } from './copy.js';
 import type { ScenarioTransport, TransportFactory } from '../transport.js';
 
 /** A published wire message as SQS is sent it: its body and attributes are made once, not per run. */
@@ -13,6 +14,8 @@ interface Outgoing {
   readonly attributes: Readonly<Record<string, MessageAttributeValue>>;
   /** What reading back these very attributes gives. */
   readonly headers: Readonly<Headers>;
+  /** How many attributes there are. */
+  readonly count: number;
 }
 
 const outgoing = new WeakMap<WireMessage, Outgoing>();
@@ -31,6 +34,7 @@ function prepare(m: WireMessage): Outgoing {
     bytes: Buffer.from(body),
     attributes: Object.freeze(attributes),
     headers: Object.freeze({ ...m.headers }),
+    count: Object.keys(attributes).length,
   };
   outgoing.set(m, out);
   for (const value of Object.values(attributes)) byAttribute.set(value, out);
@@ -49,8 +53,7 @@ function asSent(message: Message): Outgoing | undefined {
     n++;
   }
   if (sent === undefined || message.Body !== sent.body) return undefined;
-  for (const _ in sent.attributes) n--;
-  return n === 0 ? sent : undefined;
+  return n === sent.count ? sent : undefined;
 }
 
 // Every delivery gets its own Buffer: a codec that decodes in place must not change what later
@@ -58,7 +61,7 @@ function asSent(message: Message): Outgoing | undefined {
 const fromMessage = (message: Message, fifo: boolean): WireMessage => {
   const key = fifo ? message.Attributes?.MessageGroupId : undefined;
   const sent = asSent(message);
-  if (sent !== undefined) return { value: Buffer.from(sent.bytes), headers: sent.headers, key };
+  if (sent !== undefined) return { value: copyOf(sent.bytes), headers: sent.headers, key };
   const headers: Headers = {};
   const attributes = message.MessageAttributes;
   if (attributes !== undefined)

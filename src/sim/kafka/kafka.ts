@@ -421,7 +421,7 @@ export class SimKafka {
       );
     }
     const member = new Member(
-      `${this.options.clientId}-${++this.memberSeq}`,
+      memberId(this.options.clientId, ++this.memberSeq),
       this.memberSeq,
       group,
       consumer,
@@ -1135,6 +1135,21 @@ function requeue(p: Partition, from: number, to: number): void {
     if (entry.fate === 'in-flight') entry.fate = 'queued';
   }
 }
+
+/**
+ * A member's id, `clientId-n`. Every schedule's group has the same members: their ids are made once
+ * (an id becomes a property name of the rebalance record, which V8 must first look up as a name).
+ */
+function memberId(clientId: string, n: number): string {
+  let ids = MEMBER_IDS.get(clientId);
+  if (ids === undefined) {
+    if (MEMBER_IDS.size >= 64) MEMBER_IDS.clear();
+    MEMBER_IDS.set(clientId, (ids = []));
+  }
+  if (n >= 64) return `${clientId}-${n}`;
+  return (ids[n] ??= `${clientId}-${n}`);
+}
+const MEMBER_IDS = new Map<string, string[]>();
 
 /** `topic/partition` read back; the names {@link tp} shares are read once (the pair is not changed by callers). */
 const splitKey = (key: string): readonly [string, number] => {

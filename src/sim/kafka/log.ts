@@ -1,4 +1,5 @@
 import { Entry, type LedgerEntry } from '../ledger.js';
+import { tp } from './assignors.js';
 import type { KafkaMessage } from './types.js';
 
 /**
@@ -47,7 +48,7 @@ export class Partition {
     /** Number of this partition in its Kafka model (0, 1, 2, … across topics): indexes per-group tables. */
     readonly uid: number,
   ) {
-    this.where = `${topic.name}/${index}`;
+    this.where = tp(topic.name, index);
   }
 
   /** The first offset still in the log. */

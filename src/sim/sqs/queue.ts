@@ -131,17 +131,23 @@ export class Deque<T> {
  * — go through a single scheduler task per queue, armed for the earliest due message.
  * @internal
  */
+/** What a FIFO queue remembers of a deduplication id, for the deduplication interval. */
+interface DeduplicationEntry {
+  readonly messageId: string;
+  readonly sequenceNumber: string | undefined;
+  readonly expiresAt: number;
+}
+
 export class SimQueue {
   readonly ready = new Deque<StoredMessage>();
-  readonly groups = new Map<string, FifoGroup>();
   private readonly readyGroups = new Deque<FifoGroup>();
   readonly delayed = new Timeline<StoredMessage>();
   readonly inFlight = new Timeline<StoredMessage>();
-  readonly live = new Map<number, StoredMessage>();
-  readonly deduplication = new Map<
-    string,
-    { readonly messageId: string; readonly sequenceNumber: string | undefined; readonly expiresAt: number }
-  >();
+  // Tables made on first use: FIFO groups and deduplication only on FIFO queues, the receipt-handle
+  // index only once a handle is read. A scenario makes its queues anew for every schedule.
+  #groups: Map<string, FifoGroup> | undefined;
+  #live: Map<number, StoredMessage> | undefined;
+  #deduplication: Map<string, DeduplicationEntry> | undefined;
   visible = 0;
   sequence = 0;
   deleted = false;
@@ -163,6 +169,24 @@ export class SimQueue {
     readonly createdAt: number,
   ) {
     this.modifiedAt = createdAt;
+  }
+
+  /** What a send to this queue is called in its errors; made once per queue, not per send. */
+  get sendAction(): string {
+    return (this.#sendAction ??= `send a message to '${this.name}'`);
+  }
+  #sendAction: string | undefined;
+
+  get groups(): Map<string, FifoGroup> {
+    return (this.#groups ??= new Map());
+  }
+
+  get live(): Map<number, StoredMessage> {
+    return (this.#live ??= new Map());
+  }
+
+  get deduplication(): Map<string, DeduplicationEntry> {
+    return (this.#deduplication ??= new Map());
   }
 
   get fifo(): boolean {

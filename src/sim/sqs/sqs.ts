@@ -255,6 +255,10 @@ export class SimSqs {
     const queue = this.#queue(input, 'get queue attributes');
     const names = input.AttributeNames ?? ['All'];
     const counts = queue.counts();
+    // The common ask is one attribute (a queue's ARN, for a redrive policy): answered without
+    // building all of them.
+    if (names.length === 1 && names[0] === 'QueueArn' && !('QueueArn' in queue.config.attributes))
+      return { Attributes: { QueueArn: queue.arn }, $metadata: METADATA };
     const all: Record<string, string> = {
       QueueArn: queue.arn,
       ApproximateNumberOfMessages: String(counts.visible),
@@ -321,7 +325,7 @@ export class SimSqs {
 
   async sendMessage(input: SendMessageInput): Promise<SendMessageOutput> {
     const queue = this.#queue(input, 'send a message');
-    const outcome = this.#accept(queue, input, `send a message to '${queue.name}'`, true);
+    const outcome = this.#accept(queue, input, queue.sendAction, true);
     return new SendResult(outcome.digest, outcome.messageId, outcome.sequenceNumber, METADATA);
   }
 
