@@ -28,7 +28,9 @@ export class History {
   // events arrive, so each question is one lookup instead of a scan of the whole history. One tally
   // per id for all three kinds: an event costs one lookup, not a lookup and a store.
   private readonly counts = new Map<string, Tally>();
-  private readonly byOp: Record<Op, HistoryEvent[]> = { applied: [], delivered: [], 'dead-lettered': [] };
+  private readonly appliedEvents: HistoryEvent[] = [];
+  private readonly deliveredEvents: HistoryEvent[] = [];
+  private readonly deadLetteredEvents: HistoryEvent[] = [];
   /** Messages published so far per key, once a publish without a sequence number needs it. */
   private perKey: Map<string | undefined, number> | undefined;
 
@@ -69,28 +71,29 @@ export class History {
     return perKey;
   }
 
+  // Each kind of event goes to its own list and counter directly, not through a lookup by kind.
   private applied(id: string): void {
-    this.push('applied', id);
+    this.appliedEvents.push(this.push('applied', id, undefined));
   }
 
   private delivered(id: string): void {
-    this.push('delivered', id);
+    this.deliveredEvents.push(this.push('delivered', id, undefined));
   }
 
   private deadLettered(id: string, reason?: string): void {
-    this.push('dead-lettered', id, reason);
+    this.deadLetteredEvents.push(this.push('dead-lettered', id, reason));
   }
 
-  private push(op: Op, id: string, reason?: string): void {
+  private push(op: Op, id: string, reason: string | undefined): HistoryEvent {
     const event: HistoryEvent = { op, id, time: this.now(), step: this.events.length, reason };
     this.events.push(event);
-    this.byOp[op].push(event);
     const tally = this.counts.get(id);
     if (tally === undefined) {
       const fresh: Tally = { applied: 0, delivered: 0, 'dead-lettered': 0 };
       fresh[op] = 1;
       this.counts.set(id, fresh);
     } else tally[op]++;
+    return event;
   }
 
   count(op: Op, id: string): number {
@@ -104,6 +107,10 @@ export class History {
 
   /** The events of one kind, in order (the history's own array: do not modify). */
   of(op: Op): readonly HistoryEvent[] {
-    return this.byOp[op];
+    return op === 'applied'
+      ? this.appliedEvents
+      : op === 'delivered'
+        ? this.deliveredEvents
+        : this.deadLetteredEvents;
   }
 }

@@ -20,6 +20,8 @@ export interface RunOutcome {
 
 class StopRun extends Error {}
 
+const NONE_HELD: ReadonlySet<string> = new Set();
+
 const DEFAULTS: Required<Guarantees> = {
   delivery: 'at-least-once',
   effects: 'exactly-once',
@@ -73,13 +75,14 @@ export async function runOnce<State>(
   });
   const history = new History(() => sim.now());
   const anomalies: Anomaly[] = [];
-  const held = new Set<string>();
+  // A set of its own only for a scenario with `sometimes` invariants; the others share one empty set.
+  let held: ReadonlySet<string> = NONE_HELD;
   let state: State | undefined;
   let exhausted = false;
   let stuck: readonly { label: string; since: number }[] = [];
   try {
     state = await scenario.setup(history.context(sim));
-    const always = Object.entries(scenario.always ?? {});
+    const always = scenario.always ? Object.entries(scenario.always) : [];
     if (always.length > 0) {
       sim.onStep((task) => {
         for (const [name, invariant] of always) {
@@ -116,17 +119,22 @@ export async function runOnce<State>(
       const found = check(input);
       if (found.length > 0) anomalies.push(...found);
     }
-    for (const [name, invariant] of Object.entries(scenario.eventually ?? {})) {
-      const why = violation(invariant, state);
-      if (why !== undefined)
-        anomalies.push({
-          kind: 'invariant',
-          subject: name,
-          explanation: `"${name}" does not hold when the world is quiet: ${why}`,
-        });
-    }
-    for (const [name, invariant] of Object.entries(scenario.sometimes ?? {})) {
-      if (violation(invariant, state) === undefined) held.add(name);
+    if (scenario.eventually)
+      for (const [name, invariant] of Object.entries(scenario.eventually)) {
+        const why = violation(invariant, state);
+        if (why !== undefined)
+          anomalies.push({
+            kind: 'invariant',
+            subject: name,
+            explanation: `"${name}" does not hold when the world is quiet: ${why}`,
+          });
+      }
+    if (scenario.sometimes) {
+      const holding = new Set<string>();
+      for (const [name, invariant] of Object.entries(scenario.sometimes)) {
+        if (violation(invariant, state) === undefined) holding.add(name);
+      }
+      held = holding;
     }
   }
   return new Outcome(sim, anomalies, faults, held);

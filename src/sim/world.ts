@@ -195,7 +195,7 @@ export class Simulation {
     if (this.inFlight.size === 0) return;
     // Promise continuations are microtasks, run in a deterministic order: yielding to them is cheap
     // and enough for handlers that only await each other or virtual timers.
-    for (let i = 0; i < 32 && this.inFlight.size > 0; i++) await Promise.resolve();
+    for (let i = 0; i < 32 && this.inFlight.size > 0; i++) await RESOLVED;
     // Only when nothing else can happen, one macrotask turn: work still pending after it is stuck.
     if (full && this.inFlight.size > 0) {
       await new Promise<void>((resolve) => realTimers.setImmediate(resolve));

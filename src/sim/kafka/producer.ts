@@ -112,7 +112,9 @@ export class SimProducer {
         ),
       );
     }
-    const topic = this.kafka.topic(topicName, `send to '${String(topicName)}'`);
+    // The action is named only for the error: a send to an existing topic builds no string.
+    const topic =
+      this.kafka.topics.get(topicName) ?? this.kafka.topic(topicName, `send to '${String(topicName)}'`);
     if (!Array.isArray(messages) || messages.length === 0) {
       throw new EventproofError(
         'INVALID_ARGUMENT',

@@ -165,7 +165,7 @@ const QUEUE_NAME = /^[A-Za-z0-9_-]{1,80}$/;
 
 /** Checks a queue name the way CreateQueue does; returns whether it names a FIFO queue. @internal */
 export function checkQueueName(name: unknown): boolean {
-  const action = `create queue '${String(name)}'`;
+  if (typeof name === 'string' && validQueueNames.has(name)) return name.endsWith('.fifo');
   if (typeof name !== 'string' || name.length === 0) {
     throw configError(
       'MissingParameter',
@@ -179,13 +179,18 @@ export function checkQueueName(name: unknown): boolean {
   if (!QUEUE_NAME.test(base) || name.length > 80) {
     throw configError(
       'InvalidParameterValue',
-      action,
+      `create queue '${name}'`,
       'a queue name has 1 to 80 characters: letters, digits, hyphens and underscores, and a FIFO queue name ends in .fifo',
       'Rename the queue',
     );
   }
+  if (validQueueNames.size >= 1024) validQueueNames.clear();
+  validQueueNames.add(name);
   return fifo;
 }
+
+/** Queue names already found valid: a test creates the same few queues again and again. */
+const validQueueNames = new Set<string>();
 
 /**
  * Configurations already resolved from attributes that cannot change (see {@link isImmutableRecord}),
