@@ -77,10 +77,12 @@ export function discover(root: string, options: DiscoverOptions): Discovered {
   const visited = new Set<string>();
   const useGitignore = options.gitignore !== false;
 
-  const walk = (dir: string, rel: string, rules: readonly { base: string; ig: Ignore }[]) => {
+  // `known`: the folder's real path when it is a plain (not symlinked) entry of a folder whose real
+  // path is known: the parent's real path and its name, with no system call to resolve it.
+  const walk = (dir: string, rel: string, rules: readonly { base: string; ig: Ignore }[], known?: string) => {
     let real: string;
     try {
-      real = realpathSync(dir);
+      real = known ?? realpathSync(dir);
     } catch (error) {
       warnings.push({
         file: rel || '.',
@@ -128,7 +130,8 @@ export function discover(root: string, options: DiscoverOptions): Discovered {
       const abs = join(dir, name);
       let isDir = entry.isDirectory();
       let isFile = entry.isFile();
-      if (entry.isSymbolicLink()) {
+      const isLink = entry.isSymbolicLink();
+      if (isLink) {
         try {
           const target = statSync(abs);
           isDir = target.isDirectory();
@@ -141,7 +144,7 @@ export function discover(root: string, options: DiscoverOptions): Discovered {
       if (isDir) {
         if (SKIP_DIRS.has(name) || name.startsWith('.')) continue;
         if (ignored(active, path, true)) continue;
-        walk(abs, path, active);
+        walk(abs, path, active, isLink ? undefined : join(real, name));
         continue;
       }
       const extension = extensionOf(name);

@@ -32,9 +32,17 @@ export interface BrokerSpec {
   readonly reserved?: readonly string[];
 }
 
-/** The call spec a method or constructor name has in `spec`: own entries only (never `toString` & co.). */
-export const callNamed = (spec: BrokerSpec, name: string): CallSpec | undefined =>
-  Object.hasOwn(spec.calls, name) ? spec.calls[name] : undefined;
+/**
+ * The call spec a method or constructor name has in `spec`: own entries only (never `toString` &
+ * co.). Asked for every call the walk meets, so the entries are kept in a Map: looking a name up
+ * on a plain object first makes V8 find (internalize) that string, for every call.
+ */
+const callMaps = new WeakMap<BrokerSpec, ReadonlyMap<string, CallSpec>>();
+export const callNamed = (spec: BrokerSpec, name: string): CallSpec | undefined => {
+  let calls = callMaps.get(spec);
+  if (!calls) callMaps.set(spec, (calls = new Map(Object.entries(spec.calls))));
+  return calls.get(name);
+};
 
 const publish = (...channel: ChannelArgument[]): CallSpec => ({ role: 'publish', channel });
 const subscribe = (...channel: ChannelArgument[]): CallSpec => ({ role: 'subscribe', channel });

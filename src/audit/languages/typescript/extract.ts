@@ -105,6 +105,41 @@ function internAll(values: Iterable<string>): string[] {
   return out;
 }
 
+/**
+ * `identifier.text`, read without its getter's two calls: the walk reads every identifier.
+ * TypeScript stores a name starting with `__` with one more `_` (`unescapeLeadingUnderscores`).
+ */
+function idText(identifier: TS.Identifier | TS.PrivateIdentifier): string {
+  const escaped = identifier.escapedText as string;
+  return escaped.charCodeAt(0) === 95 && escaped.charCodeAt(1) === 95 && escaped.charCodeAt(2) === 95
+    ? escaped.slice(1)
+    : escaped;
+}
+
+/**
+ * Where each line of `text` starts, when `\n` is its only line break; null when it holds a `\r`,
+ * U+2028 or U+2029, which TypeScript's line map (`getLineAndCharacterOfPosition`) counts too. The
+ * same starts as that map, found by `indexOf` rather than a loop over every character.
+ */
+function newlineStarts(text: string): number[] | null {
+  if (text.includes('\r') || text.includes('\u2028') || text.includes('\u2029')) return null;
+  const starts = [0];
+  for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) starts.push(i + 1);
+  return starts;
+}
+
+/** The 1-based line of `position`: the last line starting at or before it. */
+function lineAt(starts: readonly number[], position: number): number {
+  let low = 0;
+  let high = starts.length - 1;
+  while (low < high) {
+    const middle = (low + high + 1) >> 1;
+    if (starts[middle]! <= position) low = middle;
+    else high = middle - 1;
+  }
+  return low + 1;
+}
+
 /** An event name read from a literal: two words at least (`OrderCreated`, `order.created`), not `submit`. */
 const looksLikeEventName = (value: string): boolean =>
   value.length <= 120 && /^[A-Za-z][\w.:/-]*$/.test(value) && words(value).length >= 2;
@@ -136,6 +171,8 @@ const enum Role {
   TypeReference = 7,
   VariableDeclaration = 8,
   PropertyAssignment = 9,
+  /** A token other than those above (keyword, punctuation, number): no children, nothing to read. */
+  Token = 10,
   /** Added to the role: `ts.isFunctionLike`. */
   FunctionLike = 16,
 }
@@ -168,7 +205,11 @@ function kindTable(ts: TypeScriptApi): Uint8Array {
       [SK.VariableDeclaration, Role.VariableDeclaration],
       [SK.PropertyAssignment, Role.PropertyAssignment],
     ];
-    for (const [kind, role] of roles) table[kind] = table[kind]! | role;
+    // Tokens (keywords, punctuation, numbers; never function-like, so 0 so far) have no children:
+    // the walk stops there.
+    const lastToken: number = SK.LastToken;
+    for (let kind = 0; kind <= lastToken; kind++) if (table[kind] === 0) table[kind] = Role.Token;
+    for (const [kind, role] of roles) table[kind] = (table[kind]! & Role.FunctionLike) | role;
     kindTables.set(ts, table);
   }
   return table;
@@ -203,7 +244,12 @@ export function extractFacts(ts: TypeScriptApi, file: string, text: string, test
     );
   }
 
-  const lineOf = (node: Node): number => sf.getLineAndCharacterOfPosition(node.getStart(sf)).line + 1;
+  let lineStarts: readonly number[] | null | undefined;
+  const lineOf = (node: Node): number => {
+    const start = node.getStart(sf);
+    if (lineStarts === undefined) lineStarts = newlineStarts(text);
+    return lineStarts ? lineAt(lineStarts, start) : sf.getLineAndCharacterOfPosition(start).line + 1;
+  };
   const textOf = (node: Node): string => text.slice(node.getStart(sf), node.end);
 
   // --- imports first: they decide which calls mean what
@@ -338,7 +384,7 @@ export function extractFacts(ts: TypeScriptApi, file: string, text: string, test
     let current: TS.Expression = expression;
     for (let i = length - 1; i > 0; i--) {
       if (current.kind === SK.PropertyAccessExpression) {
-        parts[i] = (current as TS.PropertyAccessExpression).name.text;
+        parts[i] = idText((current as TS.PropertyAccessExpression).name);
         current = (current as TS.PropertyAccessExpression).expression;
       } else {
         parts[i] = '()';
@@ -347,7 +393,7 @@ export function extractFacts(ts: TypeScriptApi, file: string, text: string, test
     }
     const kind = current.kind;
     parts[0] =
-      kind === SK.Identifier ? (current as TS.Identifier).text : kind === SK.ThisKeyword ? 'this' : '?';
+      kind === SK.Identifier ? idText(current as TS.Identifier) : kind === SK.ThisKeyword ? 'this' : '?';
     return parts;
   };
 
@@ -807,10 +853,12 @@ export function extractFacts(ts: TypeScriptApi, file: string, text: string, test
     const c = collector;
     const role = kinds[node.kind]!;
     switch ((role & ~Role.FunctionLike) as Role) {
+      case Role.Token:
+        return;
       case Role.Identifier: {
-        if (logRefs && scopeStack.length > 0) refLog.push((node as TS.Identifier).text);
+        const name = idText(node as TS.Identifier);
+        if (logRefs && scopeStack.length > 0) refLog.push(name);
         if (c) {
-          const name = (node as TS.Identifier).text;
           if (c.identifiers.size < MAX_REFS) c.identifiers.add(name);
           const scenario = NAMED_SCENARIOS.get(name);
           if (scenario) signal(c, node, { scenario }, `uses ${name}`);
@@ -1027,7 +1075,7 @@ export function extractFacts(ts: TypeScriptApi, file: string, text: string, test
 
   // --- helpers a test calls lend it what they touch (one file; two levels are plenty in practice)
   const expand = (target: Collector, depth: number, seen: Set<string>) => {
-    if (depth === 0) return;
+    if (depth === 0 || helpers.size === 0) return;
     for (const id of [...target.identifiers]) {
       const helper = helpers.get(id);
       if (!helper || seen.has(id) || helper === target) continue;
@@ -1043,6 +1091,18 @@ export function extractFacts(ts: TypeScriptApi, file: string, text: string, test
       target.assertions += helper.assertions;
       expand(target, depth - 1, seen);
     }
+  };
+
+  // The tests of a file share most of their names: one look-up in the shared table per name here.
+  const internedHere = new Map<string, string>();
+  const internAllHere = (values: Iterable<string>): string[] => {
+    const out: string[] = [];
+    for (const value of values) {
+      let kept = internedHere.get(value);
+      if (kept === undefined) internedHere.set(value, (kept = intern(value)));
+      out.push(kept);
+    }
+    return out;
   };
 
   const finish = (c: Collector, title: string, line: number): TestCaseFact => {
@@ -1093,8 +1153,8 @@ export function extractFacts(ts: TypeScriptApi, file: string, text: string, test
       title,
       file,
       line,
-      identifiers: internAll(c.identifiers),
-      strings: internAll(c.strings),
+      identifiers: internAllHere(c.identifiers),
+      strings: internAllHere(c.strings),
       layers,
       scenarios,
       assertions: c.assertions,
