@@ -20,9 +20,40 @@ type Op = HistoryEvent['op'];
 type Tally = Record<Op, number>;
 const NOTHING: Readonly<Tally> = Object.freeze({ applied: 0, delivered: 0, 'dead-lettered': 0 });
 
+type PublishMeta = { key?: string; seq?: number; poison?: boolean };
+
+/**
+ * @internal Messages a scenario publishes first, in the same order, in every run: recorded once and
+ * shared by the runs' histories (see {@link publishAll}) until one of them publishes more.
+ */
+export class PublishedSet {
+  /** @internal */
+  readonly byId: ReadonlyMap<string, PublishedMessage>;
+
+  constructor(messages: readonly { readonly id: string; readonly meta?: PublishMeta }[]) {
+    const scratch = new History(() => 0);
+    for (const { id, meta } of messages) scratch.publishOne(id, meta);
+    this.byId = scratch.published;
+  }
+}
+
+/** The context made last and its history: the run a scenario's setup is building. */
+let last: { readonly ctx: ScenarioContext; readonly history: History } | undefined;
+
+/**
+ * @internal The same as `ctx.published(id, meta)` for every message of `set`, in order; when `ctx`
+ * is a run's own and nothing was published in it yet, the set's record is shared instead of made again.
+ */
+export function publishAll(ctx: ScenarioContext, set: PublishedSet): void {
+  if (last !== undefined && ctx === last.ctx && last.history.published.size === 0) last.history.adopt(set);
+  else for (const m of set.byId.values()) ctx.published(m.id, { key: m.key, seq: m.seq, poison: m.poison });
+}
+
 /** What happened to each logical message in one run, as the scenario reported it. */
 export class History {
-  readonly published = new Map<string, PublishedMessage>();
+  #published = new Map<string, PublishedMessage>();
+  /** True while `#published` is a {@link PublishedSet}'s, shared: it is copied before a change. */
+  #shared = false;
   readonly events: HistoryEvent[] = [];
   // Checkers ask "how many times did X happen to message id" for every message: counted as the
   // events arrive, so each question is one lookup instead of a scan of the whole history. One tally
@@ -39,16 +70,38 @@ export class History {
   context(sim: ScenarioContext['sim']): ScenarioContext {
     // Bound methods rather than arrow functions: one is made per run, and named closures are
     // costlier to create than bound functions where names are kept (tsx, esbuild keepNames).
-    return {
+    const ctx: ScenarioContext = {
       sim,
       published: this.publish.bind(this),
       applied: this.applied.bind(this),
       delivered: this.delivered.bind(this),
       deadLettered: this.deadLettered.bind(this),
     };
+    last = { ctx, history: this };
+    return ctx;
   }
 
-  private publish(id: string, meta: { key?: string; seq?: number; poison?: boolean } = {}): void {
+  /** Every published message by id, in publish order. */
+  get published(): ReadonlyMap<string, PublishedMessage> {
+    return this.#published;
+  }
+
+  /** @internal Takes `set`'s messages as those published so far (there were none). */
+  adopt(set: PublishedSet): void {
+    this.#published = set.byId as Map<string, PublishedMessage>;
+    this.#shared = true;
+  }
+
+  private publish(id: string, meta?: PublishMeta): void {
+    this.publishOne(id, meta);
+  }
+
+  /** @internal */
+  publishOne(id: string, meta: PublishMeta = {}): void {
+    if (this.#shared) {
+      this.#published = new Map(this.#published);
+      this.#shared = false;
+    }
     const key = meta.key;
     let seq = meta.seq;
     // The default sequence number counts the messages published with the same key so far; the
@@ -58,11 +111,11 @@ export class History {
       const perKey = (this.perKey ??= this.countPerKey());
       seq ??= (perKey.get(key) ?? 0) + 1;
       // Republishing an id replaces its entry: it no longer counts for its old key.
-      const previous = this.published.get(id);
+      const previous = this.#published.get(id);
       if (previous) perKey.set(previous.key, perKey.get(previous.key)! - 1);
       perKey.set(key, (perKey.get(key) ?? 0) + 1);
     }
-    this.published.set(id, { id, key, seq, poison: meta.poison ?? false, order: this.published.size });
+    this.#published.set(id, { id, key, seq, poison: meta.poison ?? false, order: this.#published.size });
   }
 
   private countPerKey(): Map<string | undefined, number> {

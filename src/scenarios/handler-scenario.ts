@@ -4,6 +4,7 @@ import { eventRegistry, type EventRegistry } from '../contracts/registry.js';
 import type { EventType, WireMessage } from '../contracts/types.js';
 import { failure, InvalidArgumentError } from '../errors.js';
 import { check } from '../explore/explorer.js';
+import { publishAll, PublishedSet } from '../explore/history.js';
 import type { ExploreReport, Guarantees, Invariant, Scenario, ScenarioContext } from '../explore/types.js';
 import type { FaultKind, FaultSpec } from '../sim/faults.js';
 import { createSimulation } from '../sim/world.js';
@@ -242,6 +243,7 @@ export function handlerScenario<H extends HandlerLike>(
     perKey.set(wire.key ?? '', seq);
     return { id: ids[i]!, meta: { key: wire.key, seq, poison: ids[i]!.startsWith('poison') } };
   });
+  const publishedSet = new PublishedSet(published);
   const maxAttempts = spec.options.maxAttempts ?? 5;
   const concurrency = spec.options.concurrency ?? 1;
   return {
@@ -260,7 +262,7 @@ export function handlerScenario<H extends HandlerLike>(
     async setup(ctx) {
       const transport = await factory(ctx.sim);
       const run = new HandlerRun<H>(ctx, registry, spec.options.handler());
-      for (const { id, meta } of published) ctx.published(id, meta);
+      publishAll(ctx, publishedSet);
       await transport.consume(run.handle.bind(run), {
         maxAttempts,
         concurrency,
