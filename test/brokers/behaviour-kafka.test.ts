@@ -7,7 +7,9 @@ import {
   type KafkaBehaviourRule,
   type KafkaDriver,
 } from '../../src/sim/kafka/behaviour.js';
-import { kafkaDriver } from 'eventproof/kafka';
+import { faultProxy, kafka, kafkaDriver } from 'eventproof/kafka';
+import { TimeoutError } from 'eventproof';
+import { OrderCreated } from './events.js';
 import { brokerUnderTest, describeWithBroker } from '../support/brokers.js';
 
 const broker = await brokerUnderTest('kafka');
@@ -98,5 +100,33 @@ describeWithBroker(broker, 'Kafka behavioural suite against a real broker', () =
       /nothing accepts connections on 127\.0\.0\.1:1.*second listener bound to 127\.0\.0\.1:1/s,
     );
     expect(Date.now() - started).toBeLessThan(3000);
+  });
+
+  // Kafka hands out its advertised listener after bootstrap, so a proxy in front of the main one
+  // sees only the bootstrap. The faults listener (bound to 9094, advertised as 9095) sends every
+  // request through whatever listens on 9095. This file is the one that uses it: its tests run one
+  // after another, so the proxy here and outage()'s never want the port at the same time.
+  it('a probe whose connection is cut mid-test reports what it saw and what it waited for, within its timeout', async () => {
+    await using proxy = await faultProxy({
+      upstream: '127.0.0.1:9094',
+      listen: { host: '127.0.0.1', port: 9095 },
+    });
+    await using probe = await kafka.probe({ url: proxy.address, label: 'cut', connectTimeoutMs: 500 });
+    const orders = await probe.topic('orders');
+    await probe.publish(orders, OrderCreated, { orderId: '1', amount: 1 });
+    await probe.expect(orders).toReceive(OrderCreated);
+    const started = performance.now();
+    const error = await proxy.with({ type: 'reset_peer' }, () =>
+      probe
+        .expect(orders)
+        .toReceive({ event: OrderCreated, where: { orderId: '2' } }, { timeoutMs: 1000 })
+        .catch((e: unknown) => e),
+    );
+    expect(performance.now() - started).toBeLessThan(2500);
+    expect(error).toBeInstanceOf(TimeoutError);
+    expect((error as Error).message).toMatch(/0 of 1 arrived within 1000 ms/);
+    expect((error as Error).message).toMatch(
+      /While waiting, the probe saw:\n.*the connection to the broker closed/,
+    );
   });
 });
