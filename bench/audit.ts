@@ -1,9 +1,12 @@
 // Throughput of `eventproof audit` beside parse-only with the same parser, in the same run:
 //   npx tsx bench/audit.ts [files=10000]
-// Generates a TypeScript repository of N files in a temp dir, audits it, then reads and parses the
-// same files with the same parser and nothing else (the practical limit). Also on this repository.
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+// Generates a TypeScript repository of N files in a temp dir, audits it on one thread and with
+// automatic threads, then reads and parses the same files with the same parser and nothing else on
+// one thread (the practical limit of one thread). Also on this repository. Then times the built CLI
+// (dist/cli.js: `npm run build` first) in fresh processes, as users run it, with --threads 1 and auto.
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { importBundled } from './bundled.js';
@@ -15,7 +18,7 @@ import { loadTypeScript, scriptKindOf, sourceFileOptions } from '../src/audit/la
 const count = Number(process.argv[2] ?? 10_000);
 const ts = loadTypeScript(process.cwd());
 // The audit's own choice of files: its extensions, and what it leaves out (declarations, minified).
-const language = typescriptLanguage(ts);
+const language = typescriptLanguage(() => ts);
 
 // The audit as users run it: bundled like dist/cli.js (bench/bundled.ts), TypeScript left outside.
 const { runAudit } = await importBundled<{ runAudit: typeof RunAudit }>('src/audit/audit.ts', 'audit', [
@@ -105,24 +108,40 @@ function parseOnly(root: string, batch: number): { files: number; ms: number } {
 }
 
 /**
- * Best of `rounds` for each side, the audit and the baselines taking turns in every round. This
+ * Best of `rounds` for each side, the audits and the baselines taking turns in every round. This
  * repository takes a fifth of a second a round, so it gets more rounds: on a shared machine a
- * burst of other work then spoils fewer of them, for both sides alike.
+ * burst of other work then spoils fewer of them, for both sides alike. Each audit with threads
+ * starts (and ends) its own workers, as every CLI run does: fresh threads, TypeScript to load and a
+ * cold JIT, while the main thread here is warm (as in a long-lived process; the CLI rows below are
+ * cold on every thread). "auto" runs as many as the load leaves room for; the last row forces one
+ * thread per core (at most 4).
  */
 function measure(label: string, root: string, rounds: number) {
   // One untimed pass warms the JIT and the file cache for both sides alike.
-  runAudit(root);
+  runAudit(root, { threads: 1 });
   parseOnly(root, 1);
   parseOnly(root, 64);
-  let audit = Number.POSITIVE_INFINITY;
+  const all = Math.min(4, availableParallelism());
+  const ways = [
+    { name: '1 thread', threads: 1 as const, best: Number.POSITIVE_INFINITY, workers: 0 },
+    { name: 'auto', threads: 'auto' as const, best: Number.POSITIVE_INFINITY, workers: 0 },
+    { name: `${all} threads`, threads: all, best: Number.POSITIVE_INFINITY, workers: 0 },
+  ];
   let parse = Number.POSITIVE_INFINITY;
   let batched = Number.POSITIVE_INFINITY;
   let files = 0;
   for (let round = 0; round < rounds; round++) {
-    const started = performance.now();
-    const report = runAudit(root);
-    audit = Math.min(audit, performance.now() - started);
-    files = report.summary.files.scanned;
+    for (const way of ways) {
+      const started = performance.now();
+      const report = runAudit(root, {
+        threads: way.threads,
+        parallel: { onStats: (stats) => (way.workers = Math.max(way.workers, stats.workers)) },
+      });
+      way.best = Math.min(way.best, performance.now() - started);
+      if (files !== 0 && report.summary.files.scanned !== files)
+        throw new Error('the audits read different files');
+      files = report.summary.files.scanned;
+    }
     const parsed = parseOnly(root, 1);
     // Both rates are per audited file: the baseline must have parsed exactly those files.
     if (parsed.files !== files) throw new Error(`parse-only read ${parsed.files} files, the audit ${files}`);
@@ -130,18 +149,36 @@ function measure(label: string, root: string, rounds: number) {
     batched = Math.min(batched, parseOnly(root, 64).ms);
   }
   const rss = process.resourceUsage().maxRSS / 1024;
-  return {
-    label,
+  const rate = (ms: number) => Math.round(files / (ms / 1000));
+  return ways.map((way) => ({
+    label: `${label}, ${way.name === 'auto' ? `auto (${way.workers + 1})` : way.name}`,
     files,
-    auditFilesPerSecond: Math.round(files / (audit / 1000)),
-    parseFilesPerSecond: Math.round(files / (parse / 1000)),
-    ratio: parse / audit,
-    batchedFilesPerSecond: Math.round(files / (batched / 1000)),
-    batchedRatio: batched / audit,
-    auditMs: audit,
-    parseMs: parse,
+    audit: rate(way.best),
+    ratio: parse / way.best,
+    parse: rate(parse),
+    batched: rate(batched),
+    batchedRatio: batched / way.best,
     peakRssMb: rss,
-  };
+  }));
+}
+
+/**
+ * The built CLI in a fresh process per run (TypeScript loaded by the main thread and the worker at
+ * the same time, as users run it), `runs` times each way, taking turns. Wall time of the whole
+ * process, report written to /dev/null.
+ */
+function cliCold(cli: string, root: string, runs: number) {
+  const times: Record<'1' | 'auto', number[]> = { '1': [], auto: [] };
+  for (let run = 0; run < runs; run++) {
+    for (const threads of ['1', 'auto'] as const) {
+      const started = performance.now();
+      execFileSync(process.execPath, [cli, 'audit', root, '--json', '--threads', threads], {
+        stdio: ['ignore', 'ignore', 'inherit'],
+      });
+      times[threads].push(performance.now() - started);
+    }
+  }
+  return times;
 }
 
 // BENCH_AUDIT_GENERATE=<dir>: only write the generated repository there (for profiling), then stop.
@@ -156,24 +193,48 @@ try {
   generate(dir, count);
   console.log(`generated ${count} files in ${Math.round(performance.now() - generation)} ms (${dir})`);
   const rows = [
-    measure(`generated, ${count} files`, dir, 3),
-    measure('this repository', resolve(import.meta.dirname, '..'), 10),
+    ...measure(`generated, ${count} files`, dir, 3),
+    ...measure('this repository', resolve(import.meta.dirname, '..'), 10),
   ];
   console.log('');
   console.log(
-    `${'case'.padEnd(26)} ${'files'.padStart(6)} ${'audit files/s'.padStart(14)} ${'parse-only files/s'.padStart(19)} ${'audit / parse-only'.padStart(19)} ${'batched parse-only'.padStart(19)} ${'ratio'.padStart(6)} ${'peak RSS'.padStart(9)}`,
+    `${'case'.padEnd(34)} ${'files'.padStart(6)} ${'audit files/s'.padStart(14)} ${'parse-only files/s'.padStart(19)} ${'audit / parse-only'.padStart(19)} ${'batched parse-only'.padStart(19)} ${'ratio'.padStart(6)} ${'peak RSS'.padStart(9)}`,
   );
   for (const r of rows) {
     console.log(
-      `${r.label.padEnd(26)} ${String(r.files).padStart(6)} ${String(r.auditFilesPerSecond).padStart(14)} ${String(r.parseFilesPerSecond).padStart(19)} ${`${(r.ratio * 100).toFixed(0)} %`.padStart(19)} ${String(r.batchedFilesPerSecond).padStart(19)} ${`${(r.batchedRatio * 100).toFixed(0)} %`.padStart(6)} ${`${Math.round(r.peakRssMb)} MB`.padStart(9)}`,
+      `${r.label.padEnd(34)} ${String(r.files).padStart(6)} ${String(r.audit).padStart(14)} ${String(r.parse).padStart(19)} ${`${(r.ratio * 100).toFixed(0)} %`.padStart(19)} ${String(r.batched).padStart(19)} ${`${(r.batchedRatio * 100).toFixed(0)} %`.padStart(6)} ${`${Math.round(r.peakRssMb)} MB`.padStart(9)}`,
     );
   }
   console.log(
-    '\nTargets: ≥ 2,000 files/s, ≥ 50 % of parse-only, peak RSS < 500 MB for 10,000 files (peak RSS is the process maximum so far: the repository row includes the generated run).',
+    '\nTargets: ≥ 2,000 files/s, ≥ 50 % of parse-only, peak RSS < 500 MB for 10,000 files (peak RSS is the process maximum so far: the repository rows include the generated run).',
   );
   console.log(
-    '"parse-only" reads and parses each file in turn (the issue\'s baseline); "batched parse-only" reads 64 files, then parses them, as the audit reads its files. Everything runs on one thread.',
+    `"parse-only" reads and parses each file in turn on one thread (the issue's baseline); "batched parse-only" reads 64 files, then parses them, as the audit reads its files. "auto (n)": automatic threads, at most n of them in the rounds (this machine: ${availableParallelism()} cores; automatic threads use the cores the load leaves idle, and warm, a worker only from 1,024 files). Load average ${loadavg()
+      .map((l) => l.toFixed(2))
+      .join(' ')}.`,
   );
+
+  const cli = resolve(import.meta.dirname, '../dist/cli.js');
+  if (!existsSync(cli)) {
+    console.log('\nThe built CLI: dist/cli.js is missing, run `npm run build` first.');
+  } else {
+    console.log(
+      '\nThe built CLI, cold (a fresh `node dist/cli.js audit <dir> --json` per run, taking turns):',
+    );
+    for (const [label, root, files] of [
+      [`generated, ${count} files`, dir, rows[0]!.files],
+      ['this repository', resolve(import.meta.dirname, '..'), rows[3]!.files],
+    ] as const) {
+      const times = cliCold(cli, root, 3);
+      for (const threads of ['1', 'auto'] as const) {
+        const ms = times[threads];
+        const best = Math.min(...ms);
+        console.log(
+          `  ${label.padEnd(24)} --threads ${threads.padEnd(5)} best ${String(Math.round(best)).padStart(5)} ms (${String(Math.round(files / (best / 1000))).padStart(5)} files/s), runs ${ms.map((m) => Math.round(m)).join(', ')} ms`,
+        );
+      }
+    }
+  }
 } finally {
   rmSync(dir, { recursive: true, force: true });
 }

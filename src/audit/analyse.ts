@@ -9,36 +9,39 @@ export interface FileResult {
 }
 
 /** Files read ahead of their analysis, at most this many… */
-const BATCH_FILES = 64;
+export const BATCH_FILES = 64;
 /** …and at most this many characters of text held at once. */
 const BATCH_CHARS = 4 * 1024 * 1024;
 
 /**
- * Reads and analyses the source files, calling `onResult` for each, in order. Files are read a
- * batch at a time, then analysed: the same work as reading and analysing each in turn, but the
- * parser runs longer between system calls and keeps more of itself in the CPU caches (measured:
- * about 15 % less CPU on a 10,000-file repository). Never throws: bad input is a warning.
+ * Reads and analyses the source files `files[from]` to `files[to - 1]`, calling `onResult` for each,
+ * in order. Files are read a batch at a time, then analysed: the same work as reading and analysing
+ * each in turn, but the parser runs longer between system calls and keeps more of itself in the CPU
+ * caches (measured: about 15 % less CPU on a 10,000-file repository). Never throws: bad input is a
+ * warning.
  */
 export function analyseFiles(
   root: string,
   files: readonly string[],
+  from: number,
+  to: number,
   maxBytes: number,
   languages: readonly LanguageSupport[],
-  onResult: (result: FileResult) => void,
+  onResult: (index: number, result: FileResult) => void,
   readFile?: (path: string) => Buffer,
 ): void {
   const batch: ReadResult[] = [];
-  for (let start = 0; start < files.length;) {
+  for (let start = from; start < to;) {
     batch.length = 0;
     let chars = 0;
     let end = start;
-    while (end < files.length && batch.length < BATCH_FILES && chars < BATCH_CHARS) {
+    while (end < to && batch.length < BATCH_FILES && chars < BATCH_CHARS) {
       const read = readText(root, files[end]!, maxBytes, readFile);
       batch.push(read);
       chars += read.text?.length ?? 0;
       end++;
     }
-    for (let i = start; i < end; i++) onResult(analyseText(files[i]!, batch[i - start]!, languages));
+    for (let i = start; i < end; i++) onResult(i, analyseText(files[i]!, batch[i - start]!, languages));
     start = end;
   }
 }

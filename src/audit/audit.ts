@@ -1,7 +1,6 @@
 import { performance } from 'node:perf_hooks';
 import { readAsyncApi } from './catalogs/asyncapi.js';
 import { readEventCatalog } from './catalogs/eventcatalog.js';
-import { analyseFiles } from './analyse.js';
 import { discover } from './discover.js';
 import { languages } from './languages/index.js';
 import { link, toAuditedTest } from './link.js';
@@ -14,6 +13,7 @@ import {
   type FileFacts,
 } from './model.js';
 import { compareText } from './names.js';
+import { analyseSources, type ParallelTuning, type Threads } from './parallel.js';
 import { ALL_RULES } from './rules/catalog.js';
 import { evaluate } from './rules/evaluate.js';
 
@@ -29,8 +29,16 @@ export interface AuditOptions {
   readonly now?: () => Date;
   /** Called as files are read, for a progress bar. */
   readonly onProgress?: (done: number, total: number) => void;
-  /** Replaces fs.readFileSync (tests simulate unreadable files with it). */
+  /** Replaces fs.readFileSync (tests simulate unreadable files with it). The audit then runs on one thread. */
   readonly readFile?: (path: string) => Buffer;
+  /**
+   * Threads that read and parse files: 1 = the main thread alone; n = the main thread and up to
+   * n - 1 worker threads; 'auto' (default) = one per core (at most 4), and only for repositories
+   * large enough to gain from them. The report is the same whatever the number.
+   */
+  readonly threads?: Threads;
+  /** @internal Tests only: see ParallelTuning. */
+  readonly parallel?: ParallelTuning;
 }
 
 export const DEFAULT_MAX_FILE_SIZE = 1024 * 1024;
@@ -54,19 +62,20 @@ export function runAudit(root: string, options: AuditOptions = {}): AuditReport 
   const warnings: AuditWarning[] = [...found.warnings];
 
   const facts: FileFacts[] = [];
-  let done = 0;
-  analyseFiles(
+  const results = analyseSources({
     root,
-    found.sources,
+    files: found.sources,
     maxBytes,
-    all,
-    (result) => {
-      if (result.facts) facts.push(result.facts);
-      for (const warning of result.warnings) warnings.push(warning);
-      options.onProgress?.(++done, found.sources.length);
-    },
-    options.readFile,
-  );
+    languages: all,
+    ...(options.threads === undefined ? {} : { threads: options.threads }),
+    ...(options.readFile === undefined ? {} : { readFile: options.readFile }),
+    ...(options.onProgress === undefined ? {} : { onProgress: options.onProgress }),
+    ...(options.parallel === undefined ? {} : { tuning: options.parallel }),
+  });
+  for (const result of results) {
+    if (result.facts) facts.push(result.facts);
+    for (const warning of result.warnings) warnings.push(warning);
+  }
 
   const catalog: EventDeclarationFact[] = [];
   for (const file of found.asyncapi) {

@@ -21,6 +21,12 @@ export interface LanguageSupport {
   /** True when the path alone marks a test file (`*.test.ts`, `__tests__/`, `FooTest.ts`). */
   isTestPath(file: string): boolean;
   /**
+   * Loads the parser now, throwing when it cannot (e.g. a MissingPeerDependencyError): the audit
+   * calls it before the first file, so a missing parser fails the run, not every file with a warning.
+   * `analyse` loads it on first use otherwise.
+   */
+  load(): void;
+  /**
    * Reads one file. Called once per file, synchronously, and must never throw for bad input: a
    * syntax error is a warning in the facts, not an exception.
    */

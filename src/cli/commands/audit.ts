@@ -51,6 +51,12 @@ export const auditCommand: CommandSpec = {
       description: 'Skip larger files with a warning (default 1048576; k and m suffixes allowed)',
     },
     'no-gitignore': { type: 'boolean', description: 'Also read files that .gitignore excludes' },
+    threads: {
+      type: 'string',
+      placeholder: 'n',
+      description:
+        'Threads that read and parse files: 1 = the main thread alone; auto (default) = one per idle core, up to 4, for 128 files or more. The report is the same',
+    },
   },
   positionals: [
     { name: 'dir', description: 'The repository to audit (default: the current directory)', optional: true },
@@ -114,12 +120,20 @@ export const auditCommand: CommandSpec = {
         (match[2]?.toLowerCase() === 'm' ? 1024 * 1024 : match[2]?.toLowerCase() === 'k' ? 1024 : 1);
     }
 
+    let threads: number | 'auto' = 'auto';
+    if (typeof options.threads === 'string' && options.threads !== 'auto') {
+      threads = Number(options.threads);
+      if (!Number.isInteger(threads) || threads < 1)
+        return usage(`--threads must be a whole number of at least 1, or auto, not '${options.threads}'`);
+    }
+
     const progress = progressBar(stderr, 'eventproof audit');
     const report = runAudit(root, {
       displayRoot: dir,
       version: packageVersion(),
       maxFileSize,
       gitignore: options['no-gitignore'] !== true,
+      threads,
       onProgress: (done, total) => progress.update(done, total),
     });
     progress.done();

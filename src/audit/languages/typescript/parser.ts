@@ -5,7 +5,7 @@ import { MissingPeerDependencyError } from '../../../errors.js';
 
 export type TypeScriptApi = typeof TS;
 
-let loaded: TypeScriptApi | undefined;
+let loaded: { readonly api: TypeScriptApi; readonly path: string } | undefined;
 
 /**
  * The audit reads code with the `typescript` package's parser: pure JavaScript (nothing native to
@@ -14,13 +14,15 @@ let loaded: TypeScriptApi | undefined;
  * eventproof's. See docs/decisions/0005-audit-parser.md.
  */
 export function loadTypeScript(projectDir: string): TypeScriptApi {
-  if (loaded) return loaded;
+  if (loaded) return loaded.api;
   const attempts = [join(projectDir, 'package.json'), import.meta.url];
   let lastError: unknown;
   for (const from of attempts) {
     try {
-      const required = createRequire(from)('typescript') as TypeScriptApi;
-      if (typeof required.createSourceFile === 'function') return (loaded = required);
+      const require = createRequire(from);
+      const path = require.resolve('typescript');
+      const required = require(path) as TypeScriptApi;
+      if (typeof required.createSourceFile === 'function') return (loaded = { api: required, path }).api;
     } catch (error) {
       lastError = error;
     }
@@ -30,6 +32,23 @@ export function loadTypeScript(projectDir: string): TypeScriptApi {
     'eventproof audit reads code with the TypeScript parser, so it',
     lastError,
   );
+}
+
+/**
+ * The file of the TypeScript this thread has loaded, if it has: a worker thread of the audit loads
+ * the same one with `useTypeScript` (the first loaded serves every later audit in a process).
+ */
+export function loadedTypeScript(): string | undefined {
+  return loaded?.path;
+}
+
+/** Loads TypeScript from `path` (see `loadedTypeScript`), unless this thread has loaded one already. */
+export function useTypeScript(path: string): TypeScriptApi {
+  if (loaded) return loaded.api;
+  const required = createRequire(path)(path) as TypeScriptApi;
+  if (typeof required.createSourceFile !== 'function')
+    throw new Error(`${path} is not the TypeScript compiler (no createSourceFile)`);
+  return (loaded = { api: required, path }).api;
 }
 
 /**
