@@ -345,6 +345,39 @@ describe('Kafka model: consuming', () => {
     expect(sim.trace.events.some((e) => e.kind === 'redeliver')).toBe(true);
   });
 
+  it('every delivery hands a new message object, so a handler that changes its message changes no redelivery', async () => {
+    const { sim, kafka, producer } = await world();
+    // The first delivery is duplicated; the second takes the fault away, so it is the last.
+    const stop = sim.faults.add({ kind: 'duplicate', probability: 1 });
+    const seen: { key: string | null; offset: string; value: string }[] = [];
+    const messages: object[] = [];
+    const c = kafka.consumer({ groupId: 'g' });
+    await c.subscribe({ topic: 'orders', fromBeginning: true });
+    await c.run({
+      eachMessage: ({ message }) => {
+        seen.push({
+          key: message.key?.toString() ?? null,
+          offset: message.offset,
+          value: message.value!.toString(),
+        });
+        messages.push(message);
+        if (messages.length === 2) stop();
+        // A handler that tidies its message up after use.
+        const writable = message as { -readonly [K in keyof typeof message]: (typeof message)[K] };
+        writable.key = null;
+        writable.offset = 'changed';
+      },
+    });
+    await producer.send({ topic: 'orders', messages: [{ key: 'o-1', value: 'paid' }] });
+    await sim.runUntilIdle();
+    expect(seen).toEqual([
+      { key: 'o-1', offset: '0', value: 'paid' },
+      { key: 'o-1', offset: '0', value: 'paid' },
+    ]);
+    expect(messages[0]).not.toBe(messages[1]);
+    expect(kafka.records('orders', 0).map((r) => r.key)).toEqual(['o-1']);
+  });
+
   it('crash-before-ack loses the commit, the consumer restarts after the session timeout and the record comes back', async () => {
     const { sim, kafka, producer } = await world();
     const stopCrashing = sim.faults.add({ kind: 'crash-before-ack', probability: 1, broker: 'kafka' });

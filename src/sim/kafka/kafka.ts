@@ -293,8 +293,8 @@ export class SimKafka {
         id: r.entry.id,
         offset: r.offset,
         timestamp: r.timestamp,
-        key: r.message.key?.toString() ?? null,
-        value: r.message.value?.toString() ?? null,
+        key: r.key?.toString() ?? null,
+        value: r.value?.toString() ?? null,
       });
     }
     return out;
@@ -762,7 +762,7 @@ export class SimKafka {
           record.deliveries > 1 ? 'redeliver' : 'deliver',
           `${p.where}@${offset}`,
           record,
-          record.message.key,
+          record.key,
           `${group.id} → ${m.id}`,
         );
       const epoch = c.epoch;
@@ -827,7 +827,7 @@ export class SimKafka {
             'fault',
             `${p.where}@${record.offset}`,
             record.entry,
-            record.message.key,
+            record.key,
             `delay ${spec.delayMs ?? 100}ms`,
           );
         if (c.heldUntil < this.wakeAt) this.wakeAtTime(c.heldUntil);
@@ -846,7 +846,7 @@ export class SimKafka {
         entry.deliveries > 1 ? 'redeliver' : 'deliver',
         `${p.where}@${record.offset}`,
         entry,
-        record.message.key,
+        record.key,
         `${m.group.id} → ${m.id}`,
       );
     const epoch = c.epoch;
@@ -916,7 +916,7 @@ export class SimKafka {
           record.entry.deliveries > 1 ? 'redeliver' : 'deliver',
           `${p.where}@${o}`,
           record.entry,
-          record.message.key,
+          record.key,
           `${m.group.id} → ${m.id} (batch)`,
         );
     }
@@ -1035,7 +1035,7 @@ export class SimKafka {
           'error',
           `${p.where}@${from}`,
           p.at(from)?.entry,
-          p.at(from)?.message.key,
+          p.at(from)?.key,
           `${m.id}: handler threw ${describe(error)}; retry in ${backoff}ms`,
         );
       this.wakeAtTime(c.heldUntil);
@@ -1056,7 +1056,7 @@ export class SimKafka {
             'fault',
             `${p.where}@${first.offset}`,
             first.entry,
-            first.message.key,
+            first.key,
             `duplicate: ${m.group.id} gets it again, as after a rebalance`,
           );
         c.position = first.offset;
@@ -1117,7 +1117,7 @@ export class SimKafka {
             'expire',
             `${p.where}@${head.offset}`,
             head.entry,
-            head.message.key,
+            head.key,
             `retention ${t.retentionMs}ms; log start now ${p.logStartOffset}`,
           );
       }

@@ -4,17 +4,50 @@ import type { KafkaMessage } from './types.js';
 
 /**
  * One record in a partition's log, which is also its ledger entry: one object per retained record
- * (its ledger id is derived, not stored). The consumer-facing shape is `message`; the rest is
- * bookkeeping.
+ * (its ledger id is derived, not stored). It keeps the parts of the message; the consumer-facing
+ * shape is built by `message` when a consumer reads the record.
  */
 export class StoredRecord extends Entry {
+  readonly key: Buffer | null;
+  readonly value: Buffer | null;
+  readonly headers: KafkaMessage['headers'];
+  /** `timestamp` as the client shows it, made once per send. */
+  readonly timestampText: string;
+  /** `offset` as the client shows it. */
+  readonly offsetText: string;
+
   constructor(
     origin: string,
     readonly offset: number,
     readonly timestamp: number,
-    readonly message: KafkaMessage,
+    message: KafkaMessage,
   ) {
     super('kafka', origin);
+    this.key = message.key;
+    this.value = message.value;
+    this.headers = message.headers;
+    this.timestampText = message.timestamp;
+    this.offsetText = message.offset;
+  }
+
+  /**
+   * The record as kafkajs hands it to a consumer: a new object on every read, as a real client
+   * decodes every fetch afresh, so a handler that reassigns a field of its message changes no
+   * redelivery (the Buffers and the headers object are shared). Built here rather than kept from
+   * the send: a retained million messages cost memory, and V8 allocates long-lived literals straight
+   * into the old generation (pretenuring), scattered through a fragmented heap, where walking them
+   * misses the cache on nearly every record.
+   */
+  get message(): KafkaMessage {
+    return {
+      key: this.key,
+      value: this.value,
+      headers: this.headers,
+      timestamp: this.timestampText,
+      offset: this.offsetText,
+      attributes: 0,
+      size: 0,
+    };
   }
 
   /** The ledger entry: the record itself, so a delivery or a commit needs no lookup. */
