@@ -16,7 +16,7 @@ import { loadedTypeScript, useTypeScript } from './languages/typescript/parser.j
 // threads. runAudit stays synchronous: files are claimed from a shared counter (Atomics), workers
 // post their facts (structured clone) and the main thread takes them with receiveMessageOnPort.
 // The main thread starts at once; a worker loads TypeScript (about a quarter of a second) and joins
-// when it is ready, so a small repository loses nothing to it. A worker that fails, dies or hangs
+// when it is ready, so the main thread never waits for a worker to start. A worker that fails, dies or hangs
 // costs at most `stallMs`: the main thread analyses whatever it had claimed and not delivered.
 
 /** Automatic threads use at most this many cores: each worker loads its own TypeScript (~50 MB). */
@@ -25,13 +25,11 @@ export const MAX_AUTO_THREADS = 4;
 export const MAX_THREADS = 16;
 
 /**
- * Automatic threads start a worker only for at least this many files. Cold (TypeScript not loaded
- * yet on the main thread, as in the CLI) the worker loads it at the same time as the main thread,
- * so it helps from about a hundred files; warm (a second audit in one process) the main thread
- * parses at once and gets through ~1,000 files in the quarter of a second a worker takes to start.
+ * Automatic threads start a worker per this many files. A fresh worker loads TypeScript and warms
+ * its own JIT: on the 2-core dev machine that cost 1.5–3 s of CPU per worker, as much as analysing
+ * a few thousand files warm (docs/audit.md, Threads): below this, a worker costs more than it saves.
  */
-export const MIN_FILES_COLD = 128;
-export const MIN_FILES_WARM = 1024;
+export const FILES_PER_WORKER = 5_000;
 
 /** With workers still owing files and silent this long, the main thread analyses those files itself. */
 const DEFAULT_STALL_MS = 2_000;
@@ -107,18 +105,17 @@ interface WorkerInput {
 type Batch = readonly (readonly [index: number, result: FileResult])[];
 
 /**
- * How many threads `threads` means for `files` files: 1 keeps the main thread alone. Automatic:
- * one per core that the load leaves idle, at most MAX_AUTO_THREADS, and a worker only for enough
- * files. A worker on a busy core takes time from the main thread: it also pays for loading
- * TypeScript and for warming its own JIT (more CPU than a cold run of a thousand files).
+ * How many threads `threads` means for `files` files: 1 keeps the main thread alone. Automatic: a
+ * worker per FILES_PER_WORKER files, at most MAX_AUTO_THREADS threads, and only on cores the load
+ * leaves idle beyond the main thread's and one for V8's own background threads (compiling and
+ * collecting garbage: a cold one-thread audit already keeps 0.4–0.55 of a second core busy). So on 2
+ * cores the automatic audit stays on one thread: a worker there was measured slower.
  */
 export function threadCount(threads: Threads | undefined, files: number, load = otherLoad()): number {
   if (threads !== undefined && threads !== 'auto')
     return Math.max(1, Math.min(MAX_THREADS, files, Math.floor(threads)));
-  const minFiles = loadedTypeScript() === undefined ? MIN_FILES_COLD : MIN_FILES_WARM;
-  if (files < minFiles) return 1;
   const idle = Math.round(availableParallelism() - load);
-  return Math.max(1, Math.min(MAX_AUTO_THREADS, idle, Math.ceil(files / minFiles)));
+  return Math.max(1, Math.min(MAX_AUTO_THREADS, idle - 1, 1 + Math.floor(files / FILES_PER_WORKER)));
 }
 
 /**

@@ -131,12 +131,15 @@ describe('the audit on two threads', () => {
 });
 
 describe('automatic threads', () => {
-  it('use the idle cores, at most 4, and only for enough files', () => {
-    const cores = Math.min(4, availableParallelism());
-    expect(threadCount('auto', 10_000, 0)).toBe(cores);
-    expect(threadCount('auto', 10_000, availableParallelism())).toBe(1);
-    expect(threadCount('auto', 100, 0)).toBe(1);
-    expect(threadCount(undefined, 10_000, 0)).toBe(cores);
+  it('add a worker per 5,000 files on idle cores beyond the main thread and one for V8', () => {
+    const cores = availableParallelism();
+    // On an idle machine: up to cores - 1 threads, at most 4, one more per 5,000 files.
+    expect(threadCount('auto', 10_000, 0)).toBe(Math.max(1, Math.min(4, cores - 1, 3)));
+    expect(threadCount(undefined, 5_000, 0)).toBe(Math.max(1, Math.min(4, cores - 1, 2)));
+    expect(threadCount('auto', 4_999, 0)).toBe(1);
+    // Busy cores are not idle: with two left, one is the main thread's and one V8's.
+    expect(threadCount('auto', 100_000, cores - 2)).toBe(1);
+    expect(threadCount('auto', 100_000, cores)).toBe(1);
   });
 
   it('are as many as asked when given, but no more than files', () => {

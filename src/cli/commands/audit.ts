@@ -55,7 +55,7 @@ export const auditCommand: CommandSpec = {
       type: 'string',
       placeholder: 'n',
       description:
-        'Threads that read and parse files: 1 = the main thread alone; auto (default) = one per idle core, up to 4, for 128 files or more. The report is the same',
+        'Threads that read and parse files: 1 = the main thread alone; auto (default) = a worker per 5,000 files on idle cores beyond two, up to 4 threads (on 2 cores: one thread). The report is the same',
     },
   },
   positionals: [
