@@ -181,7 +181,7 @@ export function analyseSources(input: AnalyseSourcesInput): FileResult[] {
         analyseOnMain(range[0], range[1]);
         pool.drain(take);
       }
-      // Every file is claimed: only the workers' unfinished claims are left.
+      // Nothing left to claim: only files that workers claimed and have not delivered yet remain.
       takenOver = pool.finish(results, take, (index) => analyseOnMain(index, index + 1));
     }
   } finally {
