@@ -164,7 +164,7 @@ for (const [name, rate, result] of rows)
   );
 console.log('targets: ≥ 1,000,000 deliveries/s and ≥ 25% of the plain loop');
 console.log(
-  'client-shaped floor: only the eachMessage payload around a prebuilt message and the offset commit, per record (docs/sim.md § Performance)',
+  'client-shaped floor: only the eachMessage payload around a prebuilt message and the offset commit, per record (docs/sim-kafka.md, Performance)',
 );
 console.log(
   memory === undefined

@@ -196,6 +196,6 @@ for (const [name] of cases) {
   );
 }
 console.log(
-  'client-shaped floor: only the amqplib-shaped message and its delivery tag held until the ack, per delivery (docs/sim.md § Performance)',
+  'client-shaped floor: only the amqplib-shaped message and its delivery tag held until the ack, per delivery (docs/sim-rabbitmq.md, Performance)',
 );
 if (sink < 0) console.log(sink);

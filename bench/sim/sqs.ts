@@ -183,6 +183,6 @@ for (const [name] of cases) {
   );
 }
 console.log(
-  'client-shaped floor: only a received message and its in-flight entry until the delete, per delivery (docs/sim.md § Performance)',
+  'client-shaped floor: only a received message and its in-flight entry until the delete, per delivery (docs/sim-sqs.md, Performance)',
 );
 if (sink < 0) console.log(sink);
