@@ -56,17 +56,18 @@ function clientFloor(): number {
     };
     records.push({ offset: i, message });
   }
-  const committed = new Map<object, number>();
-  const partition = {};
+  // The committed offset in the cheapest structure there is: a slot per partition.
+  const committed = [0];
+  const partition = 0;
   const start = performance.now();
   let head = 0;
   while (head < records.length) {
     const record = records[head++]!;
     floorHandler({ topic: 'bench', partition: 0, message: record.message, heartbeat, pause });
-    committed.set(partition, record.offset + 1);
+    committed[partition] = record.offset + 1;
   }
   const ms = performance.now() - start;
-  if (committed.get(partition) !== N) throw new Error('the floor did not commit everything');
+  if (committed[partition] !== N) throw new Error('the floor did not commit everything');
   return N / (ms / 1000);
 }
 
