@@ -32,8 +32,8 @@ function plainLoop(): { deliverMs: number; totalMs: number } {
 /**
  * The client-shaped floor: the least any model that hands SDK-shaped messages and takes deletes must
  * do per delivery, and nothing else — a received message (MessageId, Body, its receipt) and the
- * message held in flight until its delete, in a ring slot (cheaper than any map). What it reaches beside the plain loop bounds what a
- * model can reach.
+ * message held in flight until its delete, in a ring slot (cheaper than any map). What it reaches
+ * beside the plain loop bounds what a model can reach.
  */
 function clientFloor(): { deliverMs: number; totalMs: number } {
   const started = performance.now();

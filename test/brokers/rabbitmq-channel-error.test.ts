@@ -2,9 +2,10 @@
 // to, which closed the whole connection, so after one refused consume every publish and every
 // observer failed with "Channel closed".
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { rabbitmq, type RabbitMqProbe, type RabbitMqQueue } from 'eventproof/rabbitmq';
+import { rabbitmq, type RabbitMqProbe } from 'eventproof/rabbitmq';
 import { brokerUnderTest, describeWithBroker } from '../support/brokers.js';
 import { OrderCreated } from './events.js';
+import { missingQueue } from './missing-queue.js';
 
 const broker = await brokerUnderTest('rabbitmq');
 
@@ -17,12 +18,7 @@ describeWithBroker(broker, 'RabbitMQ probe after a channel error', () => {
     await probe.dispose();
   });
 
-  const missing = (name: string): RabbitMqQueue => ({
-    kind: 'queue',
-    name: `${probe.prefix}-${name}`,
-    logicalName: name,
-    deadLetter: undefined,
-  });
+  const missing = (name: string) => missingQueue(probe, name);
 
   it('a refused consume fails its own assertion; publishing and the other observers go on', async () => {
     const orders = await probe.queue('orders');

@@ -7,6 +7,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { rabbitmq, type RabbitMqExchange, type RabbitMqProbe, type RabbitMqQueue } from 'eventproof/rabbitmq';
 import { brokerUnderTest, describeWithBroker } from '../support/brokers.js';
 import { OrderCreated } from './events.js';
+import { missingQueue } from './missing-queue.js';
 
 const broker = await brokerUnderTest('rabbitmq');
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -24,12 +25,7 @@ describeWithBroker(broker, 'RabbitMQ probe: one refused call does not break the 
     await probe.dispose();
   });
 
-  const missing = (name: string): RabbitMqQueue => ({
-    kind: 'queue',
-    name: `${probe.prefix}-${name}`,
-    logicalName: name,
-    deadLetter: undefined,
-  });
+  const missing = (name: string) => missingQueue(probe, name);
   const idOf = (m: { payload: unknown }) => (m.payload as { orderId: string }).orderId;
 
   /** The probe's connection: it must never close in these scenarios. */
