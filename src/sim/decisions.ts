@@ -26,13 +26,26 @@ export class DecisionLog {
   private readonly replay: readonly Decision[] | undefined;
   private readonly chooser: Chooser | undefined;
   /**
-   * Decisions kept compactly (a run may make millions): kind per decision, options and choice packed
-   * in a plain array of small integers, which V8 stores unboxed. (An Int32Array of a useful size
-   * costs an off-heap buffer per log, and the explorer makes a log per schedule.)
+   * Decisions kept compactly (a run may make millions): one integer per decision, packing the
+   * kind's number in `kindNames`, the options and the choice (see `record`); a decision too big to
+   * pack gets a negative code that points into `wide`. The first `FIRST_CODES` go in a plain array
+   * (the explorer makes a log per schedule, and a typed array of a useful size costs an off-heap
+   * buffer); the rest in fixed-size Int32Array chunks, because pushing onto a plain array of
+   * millions costs several times the draw itself as it grows. Storing the kind string and two
+   * numbers per decision made recording cost over ten times the draw.
    */
-  private kinds: string[] = [];
-  private packed: number[] = [];
+  private codes: number[] = [];
+  private chunks: Int32Array[] = [];
+  private chunk: Int32Array = EMPTY_CHUNK;
+  private chunkUsed = 0;
   private count = 0;
+  /** `[kind number, options, choice]` of each decision that did not fit a code. */
+  private wide: number[] = [];
+  /** Every kind seen, numbered in order of first use. */
+  private readonly kindNames: string[] = [];
+  /** The last kind recorded and its number: a model's decisions come back in the same few kinds. */
+  private lastKind = '';
+  private lastKindNumber = -1;
   /** The decisions as objects, built on demand and extended as new ones come. */
   private list: Decision[] = [];
   /**
@@ -53,14 +66,35 @@ export class DecisionLog {
   /** Every decision made so far, oldest first. */
   get decisions(): Decision[] {
     const list = this.list;
-    for (let i = list.length; i < this.count; i++)
-      list.push({ kind: this.kinds[i]!, options: this.packed[2 * i]!, choice: this.packed[2 * i + 1]! });
+    for (let i = list.length; i < this.count; i++) {
+      const code = this.codeAt(i);
+      if (code >= 0) {
+        list.push({
+          kind: this.kindNames[code & KIND_MASK]!,
+          options: (code >>> KIND_BITS) & VALUE_MASK,
+          choice: code >>> (KIND_BITS + VALUE_BITS),
+        });
+      } else {
+        const at = 3 * (-code - 1);
+        list.push({
+          kind: this.kindNames[this.wide[at]!]!,
+          options: this.wide[at + 1]!,
+          choice: this.wide[at + 2]!,
+        });
+      }
+    }
     return list;
   }
 
   /** How many decisions were made so far. */
   get size(): number {
     return this.count;
+  }
+
+  private codeAt(i: number): number {
+    if (i < FIRST_CODES) return this.codes[i]!;
+    const at = i - FIRST_CODES;
+    return this.chunks[Math.floor(at / CHUNK_CODES)]![at % CHUNK_CODES]!;
   }
 
   /**
@@ -132,11 +166,43 @@ export class DecisionLog {
   }
 
   private record(kind: string, options: number, choice: number): void {
-    this.count++;
-    this.kinds.push(kind);
-    this.packed.push(options, choice);
+    let number = this.lastKindNumber;
+    if (kind !== this.lastKind) {
+      number = this.kindNames.indexOf(kind);
+      if (number < 0) number = this.kindNames.push(kind) - 1;
+      this.lastKind = kind;
+      this.lastKindNumber = number;
+    }
+    let code: number;
+    if (number <= KIND_MASK && options <= VALUE_MASK) {
+      // Kind, options and choice in one integer of at most 30 bits (choice < options).
+      code = number | (options << KIND_BITS) | (choice << (KIND_BITS + VALUE_BITS));
+    } else {
+      code = -(this.wide.length / 3) - 1;
+      this.wide.push(number, options, choice);
+    }
+    if (this.count++ < FIRST_CODES) {
+      this.codes.push(code);
+      return;
+    }
+    if (this.chunkUsed === this.chunk.length) {
+      this.chunk = new Int32Array(CHUNK_CODES);
+      this.chunks.push(this.chunk);
+      this.chunkUsed = 0;
+    }
+    this.chunk[this.chunkUsed++] = code;
   }
 }
+
+/** Bits of a decision's code for its kind's number; options and the choice take `VALUE_BITS` each. */
+const KIND_BITS = 8;
+const VALUE_BITS = 11;
+const KIND_MASK = (1 << KIND_BITS) - 1;
+const VALUE_MASK = (1 << VALUE_BITS) - 1;
+/** Decisions kept in the plain array before the chunks start. */
+const FIRST_CODES = 1024;
+const CHUNK_CODES = 65_536;
+const EMPTY_CHUNK = new Int32Array(0);
 
 /** Compact, paste-able form of a decision list: `kind:choice/options,…`. */
 export function encodeDecisions(decisions: readonly Decision[]): string {
