@@ -1,33 +1,40 @@
-import type { LedgerEntry } from '../ledger.js';
+import { Entry } from '../ledger.js';
 import type { Task } from '../scheduler.js';
 import type { QueueConfig } from './options.js';
 import type { StoredProperties } from './properties.js';
 import type { SimAmqpMessage } from './types.js';
 import type { UnackedWindow } from './unacked.js';
 
-/** One copy of a message in one queue: what the broker stores, never handed to user code. */
-export interface QueuedMessage {
-  /** The ledger's id of this copy. */
-  readonly id: string;
-  readonly entry: LedgerEntry;
-  readonly queue: SimQueue;
-  readonly content: Buffer;
-  /** Only what the publisher set; materialised per delivery. */
-  properties: StoredProperties;
-  readonly exchange: string;
-  readonly routingKey: string;
-  /** Position in the queue: requeued messages go back where they were. */
-  readonly seq: number;
-  /** Virtual time it expires (per-queue and per-message TTL, the lower wins); Infinity if never. */
-  readonly expiresAt: number;
-  redelivered: boolean;
-  /** Quorum queues: how many times it came back unacknowledged (`x-delivery-count`). */
-  returns: number;
+/**
+ * One copy of a message in one queue: what the broker stores, never handed to user code. It is its
+ * own ledger entry (`fate`, `deliveries`, `id`), as the Kafka log's records are: one object per copy
+ * instead of two, and no id string made per publish — every delivery touches both.
+ */
+export class QueuedMessage extends Entry {
   readonly size: number;
+  redelivered = false;
+  /** Quorum queues: how many times it came back unacknowledged (`x-delivery-count`). */
+  returns = 0;
   /** Set while delivered and unacked. */
-  tag: number;
-  holder: ChannelState | undefined;
-  consumer: Consumer | undefined;
+  tag = 0;
+  holder: ChannelState | undefined = undefined;
+  consumer: Consumer | undefined = undefined;
+
+  constructor(
+    readonly queue: SimQueue,
+    readonly content: Buffer,
+    /** Only what the publisher set; materialised per delivery. */
+    public properties: StoredProperties,
+    readonly exchange: string,
+    readonly routingKey: string,
+    /** Position in the queue: requeued messages go back where they were. */
+    readonly order: number,
+    /** Virtual time it expires (per-queue and per-message TTL, the lower wins); Infinity if never. */
+    readonly expiresAt: number,
+  ) {
+    super('rabbitmq', queue.name);
+    this.size = content.length;
+  }
 }
 
 /** What the broker keeps per channel; the public channel object is a thin amqplib-shaped face over it. */
@@ -124,7 +131,7 @@ export class SimQueue {
     let hi = this.items.length;
     while (lo < hi) {
       const mid = (lo + hi) >> 1;
-      if (this.items[mid]!.seq < message.seq) lo = mid + 1;
+      if (this.items[mid]!.order < message.order) lo = mid + 1;
       else hi = mid;
     }
     if (lo === this.head && this.head > 0) this.items[--this.head] = message;

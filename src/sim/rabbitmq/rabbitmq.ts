@@ -19,7 +19,7 @@ import {
 } from './options.js';
 import { headersOf, materialise, type StoredProperties } from './properties.js';
 import { UnackedWindow } from './unacked.js';
-import { SimQueue, type ChannelState, type Consumer, type QueuedMessage } from './queue.js';
+import { QueuedMessage, SimQueue, type ChannelState, type Consumer } from './queue.js';
 import {
   compileHeaders,
   compileTopic,
@@ -526,27 +526,19 @@ export class SimRabbitMq {
     ttl: number | undefined,
   ): boolean {
     const sim = this.sim;
-    const id = sim.ledger.open('rabbitmq', q.name);
-    const entry = sim.ledger.get(id)!;
     const queueTtl = q.config.messageTtl;
     const lowest = queueTtl === undefined ? ttl : ttl === undefined ? queueTtl : Math.min(ttl, queueTtl);
-    const message: QueuedMessage = {
-      id,
-      entry,
-      queue: q,
-      content,
-      properties,
-      exchange,
-      routingKey,
-      seq: this.seq++,
-      expiresAt: lowest === undefined ? Number.POSITIVE_INFINITY : sim.now() + lowest,
-      redelivered: false,
-      returns: 0,
-      size: content.length,
-      tag: 0,
-      holder: undefined,
-      consumer: undefined,
-    };
+    const message = sim.ledger.add(
+      new QueuedMessage(
+        q,
+        content,
+        properties,
+        exchange,
+        routingKey,
+        this.seq++,
+        lowest === undefined ? Number.POSITIVE_INFINITY : sim.now() + lowest,
+      ),
+    );
     if (lowest !== undefined) q.expires = true;
     const { maxLength, maxLengthBytes, overflow } = q.config;
     if (maxLength !== undefined || maxLengthBytes !== undefined) {
@@ -558,18 +550,18 @@ export class SimRabbitMq {
           this.trace(
             'publish',
             `${where(exchange)} → ${q.name}`,
-            id,
+            message.id,
             routingKey,
             `refused: queue full (x-overflow ${overflow})`,
           );
         if (overflow === 'reject-publish-dlx') this.deadLetter(message, 'maxlen');
         else {
-          sim.ledger.set(id, 'rejected-by-broker');
+          setFate(message, 'rejected-by-broker');
           if (this.tracing)
             this.trace(
               'drop',
               q.name,
-              id,
+              message.id,
               routingKey,
               'x-overflow reject-publish: the publisher gets a nack',
             );
@@ -578,12 +570,12 @@ export class SimRabbitMq {
       }
       q.push(message);
       if (this.tracing)
-        this.trace('publish', `${where(exchange)} → ${q.name}`, id, routingKey, describe(properties));
+        this.trace('publish', `${where(exchange)} → ${q.name}`, message.id, routingKey, describe(properties));
       while (full(0, 0)) this.deadLetter(q.shift()!, 'maxlen');
     } else {
       q.push(message);
       if (this.tracing)
-        this.trace('publish', `${where(exchange)} → ${q.name}`, id, routingKey, describe(properties));
+        this.trace('publish', `${where(exchange)} → ${q.name}`, message.id, routingKey, describe(properties));
     }
     this.touch(q);
     return true;
@@ -1248,11 +1240,11 @@ export function simRabbitMq(sim: Simulation, options: SimRabbitMqOptions = {}): 
  * effect is exactly `ledger.set` / `ledger.delivered`.
  */
 const setFate = (m: QueuedMessage, fate: MessageFate): void => {
-  m.entry.fate = fate;
+  m.fate = fate;
 };
 const delivered = (m: QueuedMessage): void => {
-  m.entry.fate = 'in-flight';
-  m.entry.deliveries++;
+  m.fate = 'in-flight';
+  m.deliveries++;
 };
 
 const where = (exchange: string): string => (exchange === '' ? '(default)' : exchange);
