@@ -1,6 +1,8 @@
 import type { Task } from '../scheduler.js';
 import { configError } from './errors.js';
 import { SQS_LIMITS } from './options.js';
+import { nothingElseDue } from './quiet.js';
+import { ReceivedMessage } from './message.js';
 import { State, type SimQueue, type StoredMessage, type Waiter } from './queue.js';
 import { receiveView, type ReceiveView, type SimSqs } from './sqs.js';
 import type { Message } from './types.js';
@@ -74,11 +76,21 @@ export class SqsConsumer {
   readonly #view: ReceiveView;
   readonly #buffer: StoredMessage[] = [];
   readonly #waiter: Waiter;
-  readonly #poll = () => this.#pollOnce();
+  readonly #poll = () => this.#pollRun();
+  /** True while `#pollRun` receives: `#next` then asks it to go on instead of scheduling a poll. */
+  #looping = false;
+  /** Set by `#next` during a run: every handler of the batch completed, the consumer polls again. */
+  #again = false;
   /** The poll task's label, made once: a consumer schedules a poll per receive. */
   readonly #pollLabel: string;
   #pollTask: Task | undefined;
   #parked = false;
+  /**
+   * Nothing is traced, a receive asks for no attributes and a handler's return does not decide the
+   * delete: then, while no fault is active, a receive and each delete take the fused paths
+   * (`SimQueue.takeQuiet`, and the success branch inlined in `#handleEach`).
+   */
+  readonly #quiet: boolean;
 
   constructor(
     private readonly sqs: SimSqs,
@@ -130,6 +142,11 @@ export class SqsConsumer {
       AttributeNames: options.attributeNames,
       MessageAttributeNames: options.messageAttributeNames,
     });
+    this.#quiet =
+      !sqs.tracing &&
+      this.#view.system === undefined &&
+      this.#view.custom === undefined &&
+      options.alwaysAcknowledge !== false;
     this.#waiter = {
       // The consumer parks itself again when it finds nothing, so the queue never keeps it.
       serve: () => {
@@ -169,6 +186,31 @@ export class SqsConsumer {
     this.#parked = false;
   }
 
+  /**
+   * The poll task: receives, and while every handler of a batch completes synchronously, receives
+   * again in the same step instead of scheduling a poll at delay 0 — but only when that poll would
+   * have been the very next step anyway (`nothingElseDue`), so every other task, consumer and
+   * waiter interleaves exactly as before, and for at most `RECEIVES_PER_STEP` receives, so a handler
+   * that feeds its own queue cannot freeze the world.
+   */
+  #pollRun(): void {
+    this.#looping = true;
+    try {
+      for (let budget = RECEIVES_PER_STEP; ;) {
+        this.#again = false;
+        this.#pollOnce();
+        if (!this.#again) return;
+        if (--budget === 0 || !nothingElseDue(this.sqs.sim)) {
+          this.#pollTask = this.sqs.sim.schedule(0, this.#pollLabel, this.#poll);
+          return;
+        }
+      }
+    } finally {
+      this.#looping = false;
+      this.#again = false;
+    }
+  }
+
   /** One receive; false (and parked) when the queue had nothing. */
   #pollOnce(): boolean {
     this.#pollTask = undefined;
@@ -189,7 +231,10 @@ export class SqsConsumer {
       }
     }
     const buffer = this.#buffer;
-    const n = this.sqs.takeForConsumer(queue, buffer, this.#max, this.#visibilityMs);
+    const n =
+      this.#quiet && sim.faults.active.length === 0
+        ? queue.takeQuiet(buffer, this.#max, this.#visibilityMs)
+        : this.sqs.takeForConsumer(queue, buffer, this.#max, this.#visibilityMs);
     if (n === 0) {
       if (!this.#parked) {
         this.#parked = true;
@@ -205,21 +250,28 @@ export class SqsConsumer {
   #handleEach(n: number): void {
     const buffer = this.#buffer;
     const generation = this.#generation;
+    const queue = this.queue;
+    const handler = this.handler as MessageHandler;
+    const faults = this.sqs.sim.faults;
+    const quiet = this.#quiet;
     let pending = 0;
     // Made only when a handler returns a promise: a sync handler's batch allocates no closure.
     let settleOne: (() => void) | undefined;
     for (let i = 0; i < n; i++) {
       const stored = buffer[i]!;
       const receipt = stored.receipt;
-      const message = this.sqs.messageFor(this.queue, stored, this.#view);
+      // messageFor() with no attributes asked for, without the two calls.
+      const message = quiet
+        ? new ReceivedMessage(stored, queue, undefined, undefined)
+        : this.sqs.messageFor(queue, stored, this.#view);
       let result: unknown;
       try {
-        result = (this.handler as MessageHandler)(message);
+        result = handler(message);
       } catch (error) {
         this.#failed(stored, receipt, error, generation);
         continue;
       }
-      if (isThenable(result)) {
+      if (result !== undefined && isThenable(result)) {
         pending++;
         settleOne ??= () => {
           if (--pending === 0) this.#next(generation);
@@ -241,6 +293,19 @@ export class SqsConsumer {
           },
         );
         void this.sqs.sim.track(done, `${this.name} handler for ${stored.ledgerId}`);
+      } else if (
+        quiet &&
+        faults.active.length === 0 &&
+        generation === this.#generation &&
+        stored.state === State.InFlight &&
+        stored.receipt === receipt
+      ) {
+        // #succeeded() → deleteStored() → SimQueue.delete() for the common case, untraced: not
+        // crashed, no fault to draw, and the receive still current (so the delete is valid on
+        // either queue type).
+        this.processed++;
+        queue.remove(stored);
+        stored.entry.fate = 'acked';
       } else {
         this.#succeeded(
           stored,
@@ -345,9 +410,16 @@ export class SqsConsumer {
 
   #next(generation: number): void {
     if (!this.#running || generation !== this.#generation || this.#pollTask !== undefined) return;
+    if (this.#looping) {
+      this.#again = true;
+      return;
+    }
     this.#pollTask = this.sqs.sim.schedule(0, this.#pollLabel, this.#poll);
   }
 }
+
+/** Receives one poll step may make before it yields to the scheduler. */
+const RECEIVES_PER_STEP = 1_000;
 
 const isThenable = (value: unknown): value is PromiseLike<unknown> =>
   value instanceof Promise ||
