@@ -68,13 +68,21 @@ export interface Consumer {
   readonly label: string;
 }
 
+const MIN_CAPACITY = 16;
+
 /**
- * A queue: ready messages in order (an array with a moving head, so taking from the front is O(1)),
- * its consumers in round-robin order, and its counters.
+ * A queue: ready messages in order (a ring buffer that doubles when full, so taking from the front
+ * and adding at the back never copy, and a long backlog drains without compaction), its consumers
+ * in round-robin order, and its counters.
  */
 export class SimQueue {
-  private items: QueuedMessage[] = [];
+  /** Ready messages at `ring[(head + i) & mask]` for i < count; every other slot is undefined. */
+  private ring: (QueuedMessage | undefined)[] = new Array<QueuedMessage | undefined>(MIN_CAPACITY).fill(
+    undefined,
+  );
+  private mask = MIN_CAPACITY - 1;
   private head = 0;
+  private count = 0;
   readyBytes = 0;
   unacked = 0;
   readonly consumers: Consumer[] = [];
@@ -98,54 +106,80 @@ export class SimQueue {
   }
 
   get ready(): number {
-    return this.items.length - this.head;
+    return this.count;
   }
 
   peek(): QueuedMessage | undefined {
-    return this.items[this.head];
+    return this.count === 0 ? undefined : this.ring[this.head];
   }
 
   shift(): QueuedMessage | undefined {
-    const message = this.items[this.head];
-    if (message === undefined) return undefined;
-    this.items[this.head++] = undefined as unknown as QueuedMessage;
+    if (this.count === 0) return undefined;
+    const message = this.ring[this.head]!;
+    this.ring[this.head] = undefined;
+    this.head = (this.head + 1) & this.mask;
+    this.count--;
     this.readyBytes -= message.size;
-    if (this.head === this.items.length) {
-      this.items.length = 0;
-      this.head = 0;
-    } else if (this.head > 1024 && this.head * 2 > this.items.length) {
-      this.items = this.items.slice(this.head);
-      this.head = 0;
-    }
+    // A drained backlog gives its memory back; a small ring is kept as it is.
+    if (this.count === 0 && this.mask >= 1024) this.reset();
     return message;
   }
 
   push(message: QueuedMessage): void {
-    this.items.push(message);
+    if (this.count > this.mask) this.grow();
+    this.ring[(this.head + this.count) & this.mask] = message;
+    this.count++;
     this.readyBytes += message.size;
   }
 
   /** Puts a requeued message back at its original position (by publish order). */
   insertBySeq(message: QueuedMessage): void {
-    let lo = this.head;
-    let hi = this.items.length;
+    if (this.count > this.mask) this.grow();
+    const ring = this.ring;
+    const mask = this.mask;
+    const head = this.head;
+    let lo = 0;
+    let hi = this.count;
     while (lo < hi) {
       const mid = (lo + hi) >> 1;
-      if (this.items[mid]!.order < message.order) lo = mid + 1;
+      if (ring[(head + mid) & mask]!.order < message.order) lo = mid + 1;
       else hi = mid;
     }
-    if (lo === this.head && this.head > 0) this.items[--this.head] = message;
-    else this.items.splice(lo, 0, message);
+    if (lo === 0) {
+      this.head = (head - 1) & mask;
+      ring[this.head] = message;
+    } else {
+      for (let i = this.count; i > lo; i--) ring[(head + i) & mask] = ring[(head + i - 1) & mask];
+      ring[(head + lo) & mask] = message;
+    }
+    this.count++;
     this.readyBytes += message.size;
   }
 
   /** Empties the ready list (purge, delete) and returns what was in it. */
   drain(): QueuedMessage[] {
-    const out = this.items.slice(this.head);
-    this.items = [];
-    this.head = 0;
-    this.readyBytes = 0;
+    const out: QueuedMessage[] = [];
+    for (let i = 0; i < this.count; i++) out.push(this.ring[(this.head + i) & this.mask]!);
+    this.reset();
     return out;
+  }
+
+  private reset(): void {
+    this.ring = new Array<QueuedMessage | undefined>(MIN_CAPACITY).fill(undefined);
+    this.mask = MIN_CAPACITY - 1;
+    this.head = 0;
+    this.count = 0;
+    this.readyBytes = 0;
+  }
+
+  private grow(): void {
+    const old = this.ring;
+    const capacity = old.length * 2;
+    const ring = new Array<QueuedMessage | undefined>(capacity).fill(undefined);
+    for (let i = 0; i < this.count; i++) ring[i] = old[(this.head + i) & this.mask];
+    this.ring = ring;
+    this.mask = capacity - 1;
+    this.head = 0;
   }
 
   /** The next consumer in round-robin order that may take one more message. */

@@ -1010,7 +1010,20 @@ export class SimRabbitMq {
       }
       if (listed.length !== n) listed.length = n; // setting an array's length is not free, even unchanged
       if (n === 0) return;
-      const q = n === 1 ? listed[0]! : listed[this.sim.decisions.choose('rabbitmq:deliver-next', n)]!;
+      if (n === 1) {
+        const q = listed[0]!;
+        // Nothing to decide and nothing to trace or draw: deliver a run from this queue without
+        // rescanning, for as long as it stays the only one that can move (see deliverRun).
+        if (!faultsOn && !this.tracing && this.runnable(q)) {
+          const ran = this.deliverRun(q, budget + 1);
+          if (ran < 0) break; // the handler returned a promise: the step yields
+          budget -= ran - 1;
+          continue;
+        }
+        if (this.deliverOne(q, faultsOn)) break;
+        continue;
+      }
+      const q = listed[this.sim.decisions.choose('rabbitmq:deliver-next', n)]!;
       if (this.deliverOne(q, faultsOn)) break;
     }
     if (listed.length > 0) this.dispatchTask ??= this.sim.schedule(0, 'rabbitmq:dispatch', this.dispatch);
@@ -1088,6 +1101,87 @@ export class SimRabbitMq {
     return this.invoke(consumer, message, q.name, m.id);
   }
 
+  /**
+   * Whether the next delivery from `q`, the only queue that can move, may go through
+   * {@link deliverRun}: one consumer (no round-robin), no TTL (no head to expire, no timer to arm),
+   * no channel-wide prefetch (an ack would touch other queues), and room under its prefetch. Checked
+   * again after every delivery of a run: a handler can change any of it.
+   */
+  private runnable(q: SimQueue): boolean {
+    if (q.consumers.length !== 1 || q.expires || q.deleted || q.ready === 0) return false;
+    const consumer = q.consumers[0]!;
+    return (
+      consumer.holder.globalPrefetch === 0 &&
+      (consumer.prefetch === 0 || consumer.unacked < consumer.prefetch) &&
+      q.pausedUntil <= this.sim.now()
+    );
+  }
+
+  /**
+   * Delivers the head of `q` again and again (at most `limit` times, at least once) while `q` stays
+   * the only queue that can deliver and {@link runnable}: what `runDispatch` would do one iteration
+   * at a time (filter `listed`, find it alone, `deliverOne`), without the rescan. The caller checked
+   * that no fault is active at the start of the step and the trace is off. Anything a handler does
+   * that could change the next choice ends the run: touching another queue (a publish, an ack
+   * freeing room) lists it, and the listed count is checked after every delivery. Returns how many
+   * it delivered, negated when the last handler returned a promise (the step must yield).
+   */
+  private deliverRun(q: SimQueue, limit: number): number {
+    const consumer = q.consumers[0]!;
+    const channel = consumer.holder;
+    const onMessage = consumer.onMessage;
+    const noAck = consumer.noAck;
+    const listed = this.listed;
+    const now = this.sim.now();
+    // nextConsumer() with one consumer: the round-robin position stays at 0.
+    q.rr = 0;
+    let n = 0;
+    for (;;) {
+      const m = q.shift()!;
+      n++;
+      const tag = ++channel.lastTag;
+      m.fate = 'in-flight';
+      m.deliveries++;
+      const message: SimAmqpMessage = {
+        content: m.content,
+        fields: {
+          consumerTag: consumer.tag,
+          deliveryTag: tag,
+          redelivered: m.redelivered,
+          exchange: m.exchange,
+          routingKey: m.routingKey,
+        },
+        properties: this.deliveredProperties(m),
+      };
+      if (noAck) m.fate = 'acked';
+      else this.hold(channel, consumer, m, tag);
+      let result: unknown;
+      try {
+        result = onMessage(message);
+      } catch (error) {
+        this.handlerFailed(consumer, q.name, m.id, error);
+        result = undefined;
+      }
+      if (result !== null && typeof result === 'object' && isThenable(result)) {
+        this.awaitHandler(consumer, result, q.name, m.id);
+        return -n;
+      }
+      if (
+        n >= limit ||
+        listed.length !== 1 ||
+        q.consumers.length !== 1 ||
+        q.consumers[0] !== consumer ||
+        q.expires ||
+        q.deleted ||
+        q.ready === 0 ||
+        channel.globalPrefetch !== 0 ||
+        (consumer.prefetch !== 0 && consumer.unacked >= consumer.prefetch) ||
+        q.pausedUntil > now
+      )
+        return n;
+    }
+  }
+
   /** Quorum queues tell the consumer how many times the message came back. */
   private deliveredProperties(m: QueuedMessage): AmqpProperties {
     return m.returns === 0
@@ -1103,18 +1197,19 @@ export class SimRabbitMq {
       this.handlerFailed(consumer, queue, id, error);
       return false;
     }
-    if (
-      result !== null &&
-      typeof result === 'object' &&
-      typeof (result as PromiseLike<unknown>).then === 'function'
-    ) {
-      const settled = Promise.resolve(result as PromiseLike<unknown>).then(undefined, (error: unknown) =>
-        this.handlerFailed(consumer, queue, id, error),
-      );
-      void this.sim.track(settled, `${consumer.label} handling ${id}`);
+    if (result !== null && typeof result === 'object' && isThenable(result)) {
+      this.awaitHandler(consumer, result, queue, id);
       return true;
     }
     return false;
+  }
+
+  /** A handler returned a promise: the world waits for it, and records it if it rejects. */
+  private awaitHandler(consumer: Consumer, result: PromiseLike<unknown>, queue: string, id: string): void {
+    const settled = Promise.resolve(result).then(undefined, (error: unknown) =>
+      this.handlerFailed(consumer, queue, id, error),
+    );
+    void this.sim.track(settled, `${consumer.label} handling ${id}`);
   }
 
   /**
@@ -1246,6 +1341,9 @@ const delivered = (m: QueuedMessage): void => {
   m.fate = 'in-flight';
   m.deliveries++;
 };
+
+const isThenable = (value: object): value is PromiseLike<unknown> =>
+  typeof (value as PromiseLike<unknown>).then === 'function';
 
 const where = (exchange: string): string => (exchange === '' ? '(default)' : exchange);
 
