@@ -126,3 +126,28 @@ describe('timers across runs', () => {
     expect(fired).toBe(false);
   });
 });
+
+describe('nextStepIsOurs', () => {
+  it('is true only when a task scheduled now would run next, with no promise and no hook in between', async () => {
+    const sim = createSimulation({ seed: 1 });
+    const seen: boolean[] = [];
+    sim.schedule(0, 'first', () => seen.push(sim.nextStepIsOurs()));
+    sim.schedule(0, 'second', () => seen.push(sim.nextStepIsOurs()));
+    sim.schedule(5, 'later', () => seen.push(sim.nextStepIsOurs()));
+    sim.schedule(5, 'tracked', () => {
+      void sim.track(new Promise<void>((resolve) => setTimeout(resolve, 1)), 'waits');
+      seen.push(sim.nextStepIsOurs());
+    });
+    await sim.runUntilIdle();
+    // 'first' has 'second' due at the same time; 'later' has 'tracked'; 'tracked' has its own promise.
+    expect(seen).toEqual([false, true, false, false]);
+
+    const watched = createSimulation({ seed: 1 });
+    const stop = watched.onStep(() => {});
+    let asked: boolean | undefined;
+    watched.schedule(0, 'alone', () => (asked = watched.nextStepIsOurs()));
+    await watched.runUntilIdle();
+    stop();
+    expect(asked).toBe(false);
+  });
+});

@@ -110,6 +110,19 @@ export class Simulation {
     return promise;
   }
 
+  /**
+   * @internal True when a task scheduled now at delay 0 would be the very next step, with nothing
+   * in between: no task is due by now (one due at this time was scheduled earlier and runs first),
+   * no tracked promise is in flight (its continuations run between steps) and no step hook watches
+   * (the explorer checks invariants after each step). A model may then go on with that work in the
+   * step it is in, which is what the step would have done.
+   */
+  nextStepIsOurs(): boolean {
+    if (this.inFlight.size !== 0 || this.stepHooks.length !== 0) return false;
+    const next = this.scheduler.peek();
+    return next === undefined || next.time > this.clock;
+  }
+
   /** Calls `hook` after every step (a task and the promise continuations it caused). Returns an unsubscribe. */
   onStep(hook: (task: Task) => void): () => void {
     this.stepHooks.push(hook);
