@@ -41,4 +41,34 @@ describe('UnackedWindow', () => {
     expect(window.upTo().map((m) => m.tag)).toEqual([...live].sort((a, b) => a - b));
     for (const t of live) expect(window.get(t)?.tag).toBe(t);
   });
+
+  it('keeps a lone delivery in its own slot and moves it into the window when a second one comes', () => {
+    const window = new UnackedWindow();
+    window.set(1, message(1));
+    expect(window.get(1)?.tag).toBe(1);
+    expect(window.get(2)).toBeUndefined();
+    expect(window.upTo(0)).toEqual([]);
+    expect(window.upTo(1).map((m) => m.tag)).toEqual([1]);
+    window.delete(2); // not there: a no-op
+    expect(window.size).toBe(1);
+    window.set(2, message(2));
+    expect(window.size).toBe(2);
+    expect(window.get(1)?.tag).toBe(1);
+    expect(window.get(2)?.tag).toBe(2);
+    expect(window.upTo().map((m) => m.tag)).toEqual([1, 2]);
+    window.delete(1);
+    expect(window.get(1)).toBeUndefined();
+    expect(window.upTo().map((m) => m.tag)).toEqual([2]);
+    window.delete(2);
+    expect(window.size).toBe(0);
+    expect(window.upTo()).toEqual([]);
+    // Empty again: the next delivery is a lone one, then acked in turn, many times over.
+    for (let tag = 10; tag < 20; tag++) {
+      window.set(tag, message(tag));
+      expect(window.get(tag - 1)).toBeUndefined();
+      expect(window.upTo().map((m) => m.tag)).toEqual([tag]);
+      window.delete(tag);
+      expect(window.size).toBe(0);
+    }
+  });
 });
