@@ -809,16 +809,18 @@ export class SimRabbitMq {
   }
 
   private release(channel: ChannelState, m: QueuedMessage): void {
+    const q = m.queue;
     channel.unacked.delete(m.tag);
-    m.queue.unacked--;
+    q.unacked--;
     const consumer = m.consumer;
     if (consumer) consumer.unacked--;
     m.holder = undefined;
     m.consumer = undefined;
     // A freed prefetch slot may let this queue (or, with a global prefetch, another) deliver again.
-    this.touch(m.queue);
+    // touch() does nothing for a listed queue with a dispatch step coming and no TTL: skipped then.
+    if (!q.listed || this.dispatchTask === undefined || q.expires) this.touch(q);
     if (channel.globalPrefetch > 0)
-      for (const c of channel.consumers.values()) if (c.queue !== m.queue) this.touch(c.queue);
+      for (const c of channel.consumers.values()) if (c.queue !== q) this.touch(c.queue);
   }
 
   private requeue(m: QueuedMessage, why: string): void {
