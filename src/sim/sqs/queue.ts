@@ -95,7 +95,12 @@ export class Deque<T> {
       const item = this.items[this.head];
       this.items[this.head++] = undefined as T;
       if (this.head > 1024 && this.head * 2 > this.items.length) {
-        this.items = this.items.slice(this.head);
+        // Moved down in place, not sliced: a large queue's new array would land in the old generation.
+        const items = this.items;
+        const head = this.head;
+        const left = items.length - head;
+        for (let i = 0; i < left; i++) items[i] = items[i + head]!;
+        items.length = left;
         this.head = 0;
       }
       return item;
