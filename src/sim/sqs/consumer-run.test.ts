@@ -89,6 +89,16 @@ describe('SQS consumer: several receives in one step, fused when untraced', () =
     expect(w.sim.decisions.decisions.length).toBeGreaterThan(80);
   });
 
+  it('receives until the queue is empty in one step when nothing else is due', async () => {
+    // Fails, rather than silently slowing down, if quiet.ts can no longer read the world's state.
+    const w = await world(false);
+    await fill(w, 100);
+    const consumer = w.sqs.consume(w.QueueUrl, () => undefined, { batchSize: 10 });
+    const result = await w.sim.runUntilIdle();
+    expect(consumer.processed).toBe(100);
+    expect(result.steps).toBe(1);
+  });
+
   it('keeps two consumers on one queue taking turns, receive by receive', async () => {
     const w = await bothWays(async (w) => {
       await fill(w, 60);
