@@ -18,6 +18,8 @@ interface World {
 }
 
 const anomaliesOff = { standard: { duplicateRate: 0, reorderRate: 0, shortPollPartialRate: 0 } };
+/** Rates high enough that a few dozen messages see reorders and duplicates. */
+const anomalous = { standard: { duplicateRate: 0.2, reorderRate: 0.3 } };
 
 async function world(
   trace: boolean,
@@ -64,7 +66,7 @@ async function bothWays(
 }
 
 describe('SQS consumer: several receives in one step, fused when untraced', () => {
-  it('delivers what a handler sends to its own queue mid-run, with the same draws (default rates)', async () => {
+  it('delivers what a handler sends to its own queue mid-run, with the same draws (anomalies on)', async () => {
     const w = await bothWays(
       async (w) => {
         await fill(w, 40);
@@ -79,14 +81,15 @@ describe('SQS consumer: several receives in one step, fused when untraced', () =
         );
         await w.sim.runUntilIdle();
       },
-      { sqs: {} },
+      { sqs: anomalous },
     );
     const bodies = w.log.map((entry) => (entry as [number, string])[1]);
     expect(bodies).toContain('x1');
     expect(bodies).toContain('x2');
     expect(w.sim.ledger.all().every((e) => e.fate === 'acked')).toBe(true);
-    // Default rates draw a reorder and a duplicate per message: the decisions are really compared.
+    // A reorder and a duplicate draw per message: the decisions are really compared.
     expect(w.sim.decisions.decisions.length).toBeGreaterThan(80);
+    expect(w.sim.ledger.all().some((e) => e.deliveries > 1)).toBe(true);
   });
 
   it('receives until the queue is empty in one step when nothing else is due', async () => {
@@ -111,6 +114,28 @@ describe('SQS consumer: several receives in one step, fused when untraced', () =
     const range = (from: number) => Array.from({ length: 10 }, (_, i) => `m${from + i}`);
     expect(by('a')).toEqual([...range(1), ...range(21), ...range(41)]);
     expect(by('b')).toEqual([...range(11), ...range(31), ...range(51)]);
+  });
+
+  it('serves parked consumers and batch handlers the same way, with the same draws (anomalies on)', async () => {
+    const w = await bothWays(
+      async (w) => {
+        w.sqs.consume(w.QueueUrl, (m) => void w.log.push(`a:${m.Body}`), { batchSize: 10, name: 'a' });
+        w.sqs.consume(
+          w.QueueUrl,
+          (messages) => {
+            w.log.push(`b:${messages.map((m) => m.Body).join(',')}`);
+            return messages.filter((m) => m.Body !== 'm105');
+          },
+          { batchSize: 4, name: 'b', handleMessageBatch: true, visibilityTimeout: 1 },
+        );
+        for (const at of [100, 200, 250]) w.sim.schedule(at, 'producer', () => void fill(w, 25, false, at));
+        await w.sim.advance(5_000);
+        w.log.push(w.sqs.inspect(w.QueueUrl).visible);
+      },
+      { sqs: anomalous },
+    );
+    expect(w.log.some((e) => String(e).startsWith('a:'))).toBe(true);
+    expect(w.log.some((e) => String(e).startsWith('b:'))).toBe(true);
   });
 
   it('lets a task a handler schedules run before the next receive', async () => {
