@@ -685,15 +685,27 @@ export class SimRabbitMq {
   ack(channel: ChannelState, tag: number, allUpTo: boolean): void {
     const single = allUpTo ? undefined : channel.unacked.get(tag);
     if (single) return this.ackOne(channel, single);
+    this.ackMany(channel, tag, allUpTo);
+  }
+
+  // The rare cases live in their own methods: the common path stays small enough for V8 to inline
+  // into a delivery run, and a message that does not escape the run is then never allocated.
+  private ackMany(channel: ChannelState, tag: number, allUpTo: boolean): void {
     for (const m of this.take(channel, tag, allUpTo, 'ack')) this.ackOne(channel, m);
   }
 
   private ackOne(channel: ChannelState, m: QueuedMessage): void {
     if (this.sim.faults.active.length > 0 && this.ackFault(channel, m)) return;
-    const by = this.tracing ? (m.consumer?.tag ?? 'basic.get') : '';
+    if (this.tracing) return this.ackTraced(channel, m);
     this.release(channel, m);
     setFate(m, 'acked');
-    if (this.tracing) this.trace('ack', m.queue.name, m.id, m.routingKey, `by ${by}`);
+  }
+
+  private ackTraced(channel: ChannelState, m: QueuedMessage): void {
+    const by = m.consumer?.tag ?? 'basic.get';
+    this.release(channel, m);
+    setFate(m, 'acked');
+    this.trace('ack', m.queue.name, m.id, m.routingKey, `by ${by}`);
   }
 
   /** nack/reject: requeue (redelivered=true) or dead-letter with reason `rejected`. @internal */
@@ -819,8 +831,12 @@ export class SimRabbitMq {
     // A freed prefetch slot may let this queue (or, with a global prefetch, another) deliver again.
     // touch() does nothing for a listed queue with a dispatch step coming and no TTL: skipped then.
     if (!q.listed || this.dispatchTask === undefined || q.expires) this.touch(q);
-    if (channel.globalPrefetch > 0)
-      for (const c of channel.consumers.values()) if (c.queue !== q) this.touch(c.queue);
+    if (channel.globalPrefetch > 0) this.touchOthers(channel, q);
+  }
+
+  /** With a channel-wide prefetch, a freed slot may let the channel's other queues deliver again. */
+  private touchOthers(channel: ChannelState, q: SimQueue): void {
+    for (const c of channel.consumers.values()) if (c.queue !== q) this.touch(c.queue);
   }
 
   private requeue(m: QueuedMessage, why: string): void {
@@ -1144,6 +1160,8 @@ export class SimRabbitMq {
       const tag = ++channel.lastTag;
       m.fate = 'in-flight';
       m.deliveries++;
+      // One allocation site per object (see materialise): when V8 inlines the handler and its ack
+      // here and the handler keeps no reference to the message, it can leave the message unallocated.
       const message: SimAmqpMessage = {
         content: m.content,
         fields: {
@@ -1186,9 +1204,8 @@ export class SimRabbitMq {
 
   /** Quorum queues tell the consumer how many times the message came back. */
   private deliveredProperties(m: QueuedMessage): AmqpProperties {
-    return m.returns === 0
-      ? materialise(m.properties)
-      : materialise(m.properties, 'x-delivery-count', m.returns);
+    // One call site: see materialise().
+    return materialise(m.properties, m.returns === 0 ? undefined : 'x-delivery-count', m.returns);
   }
 
   private invoke(consumer: Consumer, message: SimAmqpMessage | null, queue: string, id: string): boolean {

@@ -38,6 +38,11 @@ export class UnackedWindow {
 
   get(tag: number): QueuedMessage | undefined {
     if (this.only !== undefined) return tag === this.onlyTag ? this.only : undefined;
+    return this.getSlot(tag);
+  }
+
+  // The array part of get() and delete() kept apart: the lone-slot path stays small enough to inline.
+  private getSlot(tag: number): QueuedMessage | undefined {
     const index = tag - this.base + this.head;
     return index >= this.head && index < this.end ? this.slots[index] : undefined;
   }
@@ -50,6 +55,10 @@ export class UnackedWindow {
       }
       return;
     }
+    this.deleteSlot(tag);
+  }
+
+  private deleteSlot(tag: number): void {
     const index = tag - this.base + this.head;
     if (index < this.head || index >= this.end || this.slots[index] === undefined) return;
     this.slots[index] = undefined;
