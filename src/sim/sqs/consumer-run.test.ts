@@ -93,7 +93,7 @@ describe('SQS consumer: several receives in one step, fused when untraced', () =
   });
 
   it('receives until the queue is empty in one step when nothing else is due', async () => {
-    // Fails, rather than silently slowing down, if quiet.ts can no longer read the world's state.
+    // Fails, rather than silently slowing down, if the consumer stops going on within the step.
     const w = await world(false);
     await fill(w, 100);
     const consumer = w.sqs.consume(w.QueueUrl, () => undefined, { batchSize: 10 });

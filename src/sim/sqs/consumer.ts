@@ -1,7 +1,6 @@
 import type { Task } from '../scheduler.js';
 import { configError } from './errors.js';
 import { SQS_LIMITS } from './options.js';
-import { nothingElseDue } from './quiet.js';
 import { ReceivedMessage } from './message.js';
 import { State, type SimQueue, type StoredMessage, type Waiter } from './queue.js';
 import { receiveView, type ReceiveView, type SimSqs } from './sqs.js';
@@ -189,7 +188,7 @@ export class SqsConsumer {
   /**
    * The poll task: receives, and while every handler of a batch completes synchronously, receives
    * again in the same step instead of scheduling a poll at delay 0 — but only when that poll would
-   * have been the very next step anyway (`nothingElseDue`), so every other task, consumer and
+   * have been the very next step anyway (`Simulation.nextStepIsOurs`), so every other task, consumer and
    * waiter interleaves exactly as before, and for at most `RECEIVES_PER_STEP` receives, so a handler
    * that feeds its own queue cannot freeze the world.
    */
@@ -200,7 +199,7 @@ export class SqsConsumer {
         this.#again = false;
         this.#pollOnce();
         if (!this.#again) return;
-        if (--budget === 0 || !nothingElseDue(this.sqs.sim)) {
+        if (--budget === 0 || !this.sqs.sim.nextStepIsOurs()) {
           this.#pollTask = this.sqs.sim.schedule(0, this.#pollLabel, this.#poll);
           return;
         }
