@@ -1,4 +1,4 @@
-import type { LedgerEntry } from '../ledger.js';
+import { Entry, type LedgerEntry } from '../ledger.js';
 import type { Task } from '../scheduler.js';
 import type { TraceKind } from '../trace.js';
 import type { Simulation } from '../world.js';
@@ -12,8 +12,13 @@ export const State = { Delayed: 0, Visible: 1, InFlight: 2, Gone: 3 } as const;
 /** @internal */
 export type State = (typeof State)[keyof typeof State];
 
-/** One stored copy of a message. A duplicate delivery is a second copy sharing the ledger id and MessageId. @internal */
-export class StoredMessage implements TimelineNode {
+/**
+ * One stored copy of a message. A sent message is its own ledger entry, as the Kafka log's records
+ * are: one object per message instead of two, and no id string made per send — every delivery
+ * touches both. A copy (a duplicate delivery, a dead letter) points at the original's entry and
+ * shares its ledger id and MessageId; its own entry fields are unused. @internal
+ */
+export class StoredMessage extends Entry implements TimelineNode {
   dueAt = 0;
   prev: TimelineNode | undefined = undefined;
   next: TimelineNode | undefined = undefined;
@@ -29,13 +34,14 @@ export class StoredMessage implements TimelineNode {
   /** In the queue's receipt index: only once someone read a receipt handle of it. */
   indexed = false;
 
+  /** The ledger's entry: this message itself, or for a copy the original's. */
+  readonly entry: LedgerEntry;
+
   constructor(
     readonly serial: number,
-    /**
-     * The ledger's entry, held directly: updating it by id would cost two map lookups per delivery,
-     * a large share of the model's hot path. Copies (duplicates, dead letters) share it.
-     */
-    readonly entry: LedgerEntry,
+    /** The original's entry for a copy; undefined for a sent message, which is its own. */
+    original: LedgerEntry | undefined,
+    origin: string,
     readonly messageId: string,
     readonly body: string,
     readonly attributes: Readonly<Record<string, MessageAttributeValue>> | undefined,
@@ -45,10 +51,13 @@ export class StoredMessage implements TimelineNode {
     readonly sentAt: number,
     readonly expiresAt: number,
     readonly duplicate: boolean,
-  ) {}
+  ) {
+    super('sqs', origin);
+    this.entry = original ?? this;
+  }
 
   get ledgerId(): string {
-    return this.entry.id;
+    return this.entry === this ? this.id : this.entry.id;
   }
 }
 
@@ -507,6 +516,7 @@ export class SimQueue {
     const copy = new StoredMessage(
       this.host.nextSerial(),
       source.entry,
+      this.name,
       source.messageId,
       source.body,
       source.attributes,
@@ -550,6 +560,7 @@ export class SimQueue {
     const copy = new StoredMessage(
       this.host.nextSerial(),
       message.entry,
+      this.name,
       message.messageId,
       message.body,
       message.attributes,

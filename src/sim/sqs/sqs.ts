@@ -500,31 +500,33 @@ export class SimSqs {
         };
       }
     }
-    const ledgerId = sim.ledger.open('sqs', queue.name);
-    const ledgerEntry = sim.ledger.get(ledgerId)!;
     const messageId = this.#nextMessageId();
     const sequenceNumber = config.fifo ? queue.nextSequenceNumber() : undefined;
+    // The message is its own ledger entry, opened here as before: ids are numbered in send order.
+    const stored = sim.ledger.add(
+      new StoredMessage(
+        ++this.#serial,
+        undefined,
+        queue.name,
+        messageId,
+        body,
+        attributes,
+        groupId,
+        deduplicationId,
+        sequenceNumber,
+        now,
+        now + config.retentionMs,
+        false,
+      ),
+    );
     let extraDelay = 0;
     if (sim.faults.active.length > 0) {
       const fault = sim.faults.fires('delay', 'sqs', queue.name);
       if (fault) {
         extraDelay = fault.delayMs ?? 100;
-        queue.trace('fault', undefined, `delay: ${ledgerId} held back ${extraDelay}ms`);
+        queue.trace('fault', undefined, `delay: ${stored.ledgerId} held back ${extraDelay}ms`);
       }
     }
-    const stored = new StoredMessage(
-      ++this.#serial,
-      ledgerEntry,
-      messageId,
-      body,
-      attributes,
-      groupId,
-      deduplicationId,
-      sequenceNumber,
-      now,
-      now + config.retentionMs,
-      false,
-    );
     if (config.fifo)
       queue.deduplication.set(deduplicationKey(queue, groupId!, deduplicationId!), {
         messageId,
