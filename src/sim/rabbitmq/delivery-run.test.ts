@@ -111,7 +111,7 @@ for (const withProperties of [false, true])
           (m) => {
             if (!m) return;
             seen(log, m);
-            log.push(JSON.stringify(m.properties));
+            log.push(JSON.stringify(m.properties), Object.keys(m.properties).join(), Object.keys(m).join());
             if (m.content.toString() === 'orders-5' && !m.fields.redelivered) channel.nack(m);
             else channel.ack(m);
           },
