@@ -122,6 +122,23 @@ for (const withProperties of [false, true])
       expect(out.log).toContain(JSON.stringify({ headers: { 'x-delivery-count': 1 } }));
     });
 
+    it('a handler written as a function is called with the same this', async () => {
+      const out = await bothWays(async ({ rabbit, log }) => {
+        const channel = await orders(rabbit, 3);
+        await channel.consume(
+          'orders',
+          function (this: unknown, m) {
+            if (!m) return;
+            seen(log, m);
+            log.push(typeof this);
+            channel.ack(m);
+          },
+          { consumerTag: 'c' },
+        );
+      });
+      expect(out.log).toHaveLength(6);
+    });
+
     it('a handler that publishes to its own queue during the run gets that message in order', async () => {
       const out = await bothWays(async ({ rabbit, log }) => {
         const channel = await orders(rabbit, 10);

@@ -1144,12 +1144,12 @@ export class SimRabbitMq {
    * that no fault is active at the start of the step and the trace is off. Anything a handler does
    * that could change the next choice ends the run: touching another queue (a publish, an ack
    * freeing room) lists it, and the listed count is checked after every delivery. Returns how many
-   * it delivered, negated when the last handler returned a promise (the step must yield).
+   * it delivered, negated when the last handler returned a promise (the step must yield). The
+   * handler is called as `consumer.onMessage(...)`, as invoke() does, so even its `this` is the same.
    */
   private deliverRun(q: SimQueue, limit: number): number {
     const consumer = q.consumers[0]!;
     const channel = consumer.holder;
-    const onMessage = consumer.onMessage;
     const noAck = consumer.noAck;
     const listed = this.listed;
     const now = this.sim.now();
@@ -1166,7 +1166,7 @@ export class SimRabbitMq {
       else this.hold(channel, consumer, m, tag);
       let result: unknown;
       try {
-        result = onMessage({
+        result = consumer.onMessage({
           content: m.content,
           fields: {
             consumerTag: consumer.tag,
@@ -1213,7 +1213,6 @@ export class SimRabbitMq {
   private deliverPlainRun(q: SimQueue, limit: number): number {
     const consumer = q.consumers[0]!;
     const channel = consumer.holder;
-    const onMessage = consumer.onMessage;
     const noAck = consumer.noAck;
     const listed = this.listed;
     const now = this.sim.now();
@@ -1230,7 +1229,7 @@ export class SimRabbitMq {
       else this.hold(channel, consumer, m, tag);
       let result: unknown;
       try {
-        result = onMessage({
+        result = consumer.onMessage({
           content: m.content,
           fields: {
             consumerTag: consumer.tag,
