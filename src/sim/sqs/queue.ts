@@ -409,15 +409,7 @@ export class SimQueue {
             this.discard(message)
           )
             continue; // removed from group.messages: index i is the next one
-          // deliver(), untraced.
-          if (++message.receiveCount === 1) message.firstReceiveAt = now;
-          message.receivedAt = now;
-          message.receipt = host.nextReceipt();
-          message.dueAt = dueAt;
-          this.inFlight.insert(message);
-          const entry = message.entry;
-          entry.fate = 'in-flight';
-          entry.deliveries++;
+          this.deliverQuiet(message, now, dueAt);
           if (!armed) {
             armed = true;
             this.arm();
@@ -443,14 +435,7 @@ export class SimQueue {
         this.discard(message)
       )
         continue;
-      if (++message.receiveCount === 1) message.firstReceiveAt = now;
-      message.receivedAt = now;
-      message.receipt = host.nextReceipt();
-      message.dueAt = dueAt;
-      this.inFlight.insert(message);
-      const entry = message.entry;
-      entry.fate = 'in-flight';
-      entry.deliveries++;
+      this.deliverQuiet(message, now, dueAt);
       if (!armed) {
         armed = true;
         this.arm();
@@ -459,6 +444,18 @@ export class SimQueue {
       if (duplicateRate > 0 && decisions.chance('sqs:duplicate', duplicateRate)) this.duplicate(message);
     }
     return n;
+  }
+
+  /** deliver(), untraced, for `takeQuiet`: the caller arms the visibility timer once per receive. */
+  private deliverQuiet(message: StoredMessage, now: number, dueAt: number): void {
+    if (++message.receiveCount === 1) message.firstReceiveAt = now;
+    message.receivedAt = now;
+    message.receipt = this.host.nextReceipt();
+    message.dueAt = dueAt;
+    this.inFlight.insert(message);
+    const entry = message.entry;
+    entry.fate = 'in-flight';
+    entry.deliveries++;
   }
 
   /** Expires or dead-letters a message picked for delivery; true when it was taken away. */
