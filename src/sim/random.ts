@@ -48,24 +48,35 @@ export class SeededRandom {
     return random;
   }
 
-  nextUint32(): number {
+  /**
+   * One sfc32 step, as a signed 32-bit integer. Hot callers take this rather than
+   * {@link nextUint32} or {@link nextFloat}: a signed 32-bit result is a small integer (Smi) to V8,
+   * while an unsigned one above 2^31 or a float is boxed in a new heap number whenever the call is
+   * not inlined. That garbage, one object per draw, set off young-generation collections in
+   * delivery loops that otherwise allocate nothing, and each copied the publish phase's young tail.
+   */
+  nextInt32(): number {
     const t = (((this.a + this.b) | 0) + this.d) | 0;
     this.d = (this.d + 1) | 0;
     this.a = this.b ^ (this.b >>> 9);
     this.b = (this.c + (this.c << 3)) | 0;
     this.c = (this.c << 21) | (this.c >>> 11);
     this.c = (this.c + t) | 0;
-    return t >>> 0;
+    return t;
+  }
+
+  nextUint32(): number {
+    return this.nextInt32() >>> 0;
   }
 
   /** A float in [0, 1). */
   nextFloat(): number {
-    return this.nextUint32() / 4294967296;
+    return (this.nextInt32() >>> 0) / 4294967296;
   }
 
   /** An integer in [0, n). */
   nextInt(n: number): number {
-    return Math.floor(this.nextFloat() * n);
+    return Math.floor(((this.nextInt32() >>> 0) / 4294967296) * n);
   }
 }
 
