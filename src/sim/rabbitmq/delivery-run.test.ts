@@ -65,6 +65,22 @@ async function bothWays(scenario: Scenario, options: SimRabbitMqOptions = {}) {
 /** Publish options of the messages orders() publishes: none (deliverPlainRun) or some (deliverRun). */
 let publishOptions: { messageId: string } | undefined;
 
+/** Consumes 'orders' as consumer 'c': each delivery is logged, then handed to `handle`. */
+const consumeOrders = (
+  channel: Awaited<ReturnType<SimRabbitMq['createChannel']>>,
+  log: string[],
+  handle: (m: SimAmqpMessage) => unknown,
+) =>
+  channel.consume(
+    'orders',
+    (m) => {
+      if (!m) return;
+      seen(log, m);
+      return handle(m);
+    },
+    { consumerTag: 'c' },
+  );
+
 async function orders(rabbit: SimRabbitMq, count: number, queue = 'orders') {
   const channel = await rabbit.createChannel();
   await channel.assertQueue(queue);
@@ -81,15 +97,9 @@ for (const withProperties of [false, true])
     it('a plain drain: acked in order, one run per step of deliveriesPerStep', async () => {
       const out = await bothWays(async ({ rabbit, log }) => {
         const channel = await orders(rabbit, 200);
-        await channel.consume(
-          'orders',
-          (m) => {
-            if (!m) return;
-            seen(log, m);
-            channel.ack(m);
-          },
-          { consumerTag: 'c' },
-        );
+        await consumeOrders(channel, log, (m) => {
+          channel.ack(m);
+        });
       });
       expect(out.log).toHaveLength(200);
       expect(out.log[199]).toBe('c #200 orders-200');
@@ -106,17 +116,11 @@ for (const withProperties of [false, true])
             Buffer.from(`orders-${i}`),
             i % 3 === 0 ? { messageId: `id-${i}`, headers: { n: i } } : undefined,
           );
-        await channel.consume(
-          'orders',
-          (m) => {
-            if (!m) return;
-            seen(log, m);
-            log.push(JSON.stringify(m.properties), Object.keys(m.properties).join(), Object.keys(m).join());
-            if (m.content.toString() === 'orders-5' && !m.fields.redelivered) channel.nack(m);
-            else channel.ack(m);
-          },
-          { consumerTag: 'c' },
-        );
+        await consumeOrders(channel, log, (m) => {
+          log.push(JSON.stringify(m.properties), Object.keys(m.properties).join(), Object.keys(m).join());
+          if (m.content.toString() === 'orders-5' && !m.fields.redelivered) channel.nack(m);
+          else channel.ack(m);
+        });
       });
       expect(out.log).toContain(JSON.stringify({ headers: { n: 3 }, messageId: 'id-3' }));
       expect(out.log).toContain(JSON.stringify({ headers: { 'x-delivery-count': 1 } }));
@@ -142,17 +146,11 @@ for (const withProperties of [false, true])
     it('a handler that publishes to its own queue during the run gets that message in order', async () => {
       const out = await bothWays(async ({ rabbit, log }) => {
         const channel = await orders(rabbit, 10);
-        await channel.consume(
-          'orders',
-          (m) => {
-            if (!m) return;
-            seen(log, m);
-            const body = m.content.toString();
-            if (!body.startsWith('again')) channel.sendToQueue('orders', Buffer.from(`again-${body}`));
-            channel.ack(m);
-          },
-          { consumerTag: 'c' },
-        );
+        await consumeOrders(channel, log, (m) => {
+          const body = m.content.toString();
+          if (!body.startsWith('again')) channel.sendToQueue('orders', Buffer.from(`again-${body}`));
+          channel.ack(m);
+        });
       });
       expect(out.log).toHaveLength(20);
       expect(out.log[10]).toBe('c #11 again-orders-1');
@@ -190,16 +188,10 @@ for (const withProperties of [false, true])
     it('a handler that cancels its consumer ends the run; the rest stays ready', async () => {
       const out = await bothWays(async ({ rabbit, log }) => {
         const channel = await orders(rabbit, 20);
-        await channel.consume(
-          'orders',
-          (m) => {
-            if (!m) return;
-            seen(log, m);
-            channel.ack(m);
-            if (m.fields.deliveryTag === 5) void channel.cancel('c');
-          },
-          { consumerTag: 'c' },
-        );
+        await consumeOrders(channel, log, (m) => {
+          channel.ack(m);
+          if (m.fields.deliveryTag === 5) void channel.cancel('c');
+        });
       });
       expect(out.log).toHaveLength(5);
       expect(out.stats.orders).toEqual({ ready: 15, unacked: 0, consumers: 0 });
@@ -258,33 +250,27 @@ for (const withProperties of [false, true])
       const out = await bothWays(async ({ rabbit, log }) => {
         const channel = await orders(rabbit, 24);
         const held: SimAmqpMessage[] = [];
-        await channel.consume(
-          'orders',
-          (m) => {
-            if (!m) return;
-            seen(log, m);
-            const tag = m.fields.deliveryTag;
-            if (tag % 6 === 1)
-              held.push(m); // settled by a later delivery
-            else if (tag % 6 === 2) {
-              channel.ack(held.shift()!); // the previous message
-              channel.ack(m);
-            } else if (tag % 6 === 3) held.push(m);
-            else if (tag % 6 === 4) {
-              held.push(m);
-              channel.ack(held.pop()!); // the newest first
-              channel.ack(held.pop()!);
-            } else if (tag % 6 === 5) {
-              if (m.fields.redelivered) channel.ack(m);
-              else channel.nack(m); // back at its position: delivered again at once
-            } else {
-              held.push(m);
-              channel.ack(m, true); // everything up to here
-              held.length = 0;
-            }
-          },
-          { consumerTag: 'c' },
-        );
+        await consumeOrders(channel, log, (m) => {
+          const tag = m.fields.deliveryTag;
+          if (tag % 6 === 1)
+            held.push(m); // settled by a later delivery
+          else if (tag % 6 === 2) {
+            channel.ack(held.shift()!); // the previous message
+            channel.ack(m);
+          } else if (tag % 6 === 3) held.push(m);
+          else if (tag % 6 === 4) {
+            held.push(m);
+            channel.ack(held.pop()!); // the newest first
+            channel.ack(held.pop()!);
+          } else if (tag % 6 === 5) {
+            if (m.fields.redelivered) channel.ack(m);
+            else channel.nack(m); // back at its position: delivered again at once
+          } else {
+            held.push(m);
+            channel.ack(m, true); // everything up to here
+            held.length = 0;
+          }
+        });
       });
       expect(out.log.some((l) => l.endsWith('(redelivered)'))).toBe(true);
       expect(out.stats.orders).toEqual({ ready: 0, unacked: 0, consumers: 1 });
@@ -298,16 +284,10 @@ for (const withProperties of [false, true])
         await channel.bindQueue('dead', 'dlx', '');
         await channel.assertQueue('orders', { deadLetterExchange: 'dlx' });
         for (let i = 1; i <= 9; i++) channel.sendToQueue('orders', Buffer.from(`orders-${i}`));
-        await channel.consume(
-          'orders',
-          (m) => {
-            if (!m) return;
-            seen(log, m);
-            if (m.fields.deliveryTag % 3 === 0) channel.reject(m, false);
-            else channel.ack(m);
-          },
-          { consumerTag: 'c' },
-        );
+        await consumeOrders(channel, log, (m) => {
+          if (m.fields.deliveryTag % 3 === 0) channel.reject(m, false);
+          else channel.ack(m);
+        });
       });
       expect(out.stats.dead).toEqual({ ready: 3, unacked: 0, consumers: 0 });
     });
@@ -316,17 +296,11 @@ for (const withProperties of [false, true])
       const out = await bothWays(async ({ sim, rabbit, log }) => {
         const channel = await orders(rabbit, 20);
         await channel.prefetch(3);
-        await channel.consume(
-          'orders',
-          (m) => {
-            if (!m) return;
-            seen(log, m);
-            // Every third message is acked later, by a timer: the window fills now and then.
-            if (m.fields.deliveryTag % 3 === 0) sim.schedule(5, 'late ack', () => channel.ack(m));
-            else channel.ack(m);
-          },
-          { consumerTag: 'c' },
-        );
+        await consumeOrders(channel, log, (m) => {
+          // Every third message is acked later, by a timer: the window fills now and then.
+          if (m.fields.deliveryTag % 3 === 0) sim.schedule(5, 'late ack', () => channel.ack(m));
+          else channel.ack(m);
+        });
       });
       expect(out.log).toHaveLength(20);
       expect(out.now).toBeGreaterThan(0);
@@ -335,17 +309,11 @@ for (const withProperties of [false, true])
     it('a channel-wide prefetch set by a handler ends the run', async () => {
       const out = await bothWays(async ({ sim, rabbit, log }) => {
         const channel = await orders(rabbit, 12);
-        await channel.consume(
-          'orders',
-          (m) => {
-            if (!m) return;
-            seen(log, m);
-            if (m.fields.deliveryTag === 2) void channel.prefetch(1, true);
-            if (m.fields.deliveryTag >= 4) sim.schedule(1, 'late ack', () => channel.ack(m));
-            else channel.ack(m);
-          },
-          { consumerTag: 'c' },
-        );
+        await consumeOrders(channel, log, (m) => {
+          if (m.fields.deliveryTag === 2) void channel.prefetch(1, true);
+          if (m.fields.deliveryTag >= 4) sim.schedule(1, 'late ack', () => channel.ack(m));
+          else channel.ack(m);
+        });
       });
       expect(out.now).toBe(9);
     });
@@ -354,19 +322,13 @@ for (const withProperties of [false, true])
       const out = await bothWays(async ({ sim, rabbit, log }) => {
         const channel = await orders(rabbit, 10);
         await channel.assertQueue('slow', { messageTtl: 2 });
-        await channel.consume(
-          'orders',
-          (m) => {
-            if (!m) return;
-            seen(log, m);
-            const tag = m.fields.deliveryTag;
-            if (tag === 2) channel.sendToQueue('orders', Buffer.from('ttl-0'), { expiration: 0 });
-            if (tag === 4) channel.sendToQueue('orders', Buffer.from('ttl-1'), { expiration: 1 });
-            if (tag % 2 === 0) sim.schedule(3, 'late ack', () => channel.ack(m));
-            else channel.ack(m);
-          },
-          { consumerTag: 'c' },
-        );
+        await consumeOrders(channel, log, (m) => {
+          const tag = m.fields.deliveryTag;
+          if (tag === 2) channel.sendToQueue('orders', Buffer.from('ttl-0'), { expiration: 0 });
+          if (tag === 4) channel.sendToQueue('orders', Buffer.from('ttl-1'), { expiration: 1 });
+          if (tag % 2 === 0) sim.schedule(3, 'late ack', () => channel.ack(m));
+          else channel.ack(m);
+        });
       });
       expect(out.ledger.some((e) => e.fate === 'expired')).toBe(false);
       expect(out.log.some((l) => l.includes('ttl-0'))).toBe(true);
@@ -376,19 +338,13 @@ for (const withProperties of [false, true])
       const out = await bothWays(async ({ sim, rabbit, log }) => {
         const channel = await orders(rabbit, 6);
         await channel.prefetch(1);
-        await channel.consume(
-          'orders',
-          (m) => {
-            if (!m) return;
-            seen(log, m);
-            if (m.fields.deliveryTag === 1)
-              for (let i = 0; i < 3; i++)
-                channel.sendToQueue('orders', Buffer.from(`short-${i}`), { expiration: 2 });
-            if (m.fields.deliveryTag === 3) sim.schedule(10, 'late ack', () => channel.ack(m));
-            else channel.ack(m);
-          },
-          { consumerTag: 'c' },
-        );
+        await consumeOrders(channel, log, (m) => {
+          if (m.fields.deliveryTag === 1)
+            for (let i = 0; i < 3; i++)
+              channel.sendToQueue('orders', Buffer.from(`short-${i}`), { expiration: 2 });
+          if (m.fields.deliveryTag === 3) sim.schedule(10, 'late ack', () => channel.ack(m));
+          else channel.ack(m);
+        });
       });
       expect(out.ledger.filter((e) => e.fate === 'expired')).toHaveLength(3);
     });
@@ -407,18 +363,12 @@ for (const withProperties of [false, true])
           channel.sendToQueue('orders', Buffer.from('second'), ttl(50));
           if (!perMessage) channel.sendToQueue('orders', Buffer.from('short'), ttl(3));
           await channel.prefetch(1);
-          await channel.consume(
-            'orders',
-            (m) => {
-              if (!m) return;
-              seen(log, m);
-              if (m.content.toString() === 'first') {
-                if (perMessage) channel.sendToQueue('orders', Buffer.from('short'), { expiration: 3 });
-                channel.ack(m);
-              } else sim.schedule(10, 'late ack', () => channel.ack(m)); // the window stays full until 10
-            },
-            { consumerTag: 'c' },
-          );
+          await consumeOrders(channel, log, (m) => {
+            if (m.content.toString() === 'first') {
+              if (perMessage) channel.sendToQueue('orders', Buffer.from('short'), { expiration: 3 });
+              channel.ack(m);
+            } else sim.schedule(10, 'late ack', () => channel.ack(m)); // the window stays full until 10
+          });
           await channel.consume(
             'dead',
             (m) => {
@@ -457,16 +407,10 @@ for (const withProperties of [false, true])
     it('a handler that throws is recorded and the run goes on; its message stays unacked', async () => {
       const out = await bothWays(async ({ rabbit, log }) => {
         const channel = await orders(rabbit, 10);
-        await channel.consume(
-          'orders',
-          (m) => {
-            if (!m) return;
-            seen(log, m);
-            if (m.fields.deliveryTag === 4) throw new Error('boom');
-            channel.ack(m);
-          },
-          { consumerTag: 'c' },
-        );
+        await consumeOrders(channel, log, (m) => {
+          if (m.fields.deliveryTag === 4) throw new Error('boom');
+          channel.ack(m);
+        });
       });
       expect(out.failures).toHaveLength(1);
       expect(out.log).toHaveLength(10);
@@ -476,16 +420,10 @@ for (const withProperties of [false, true])
     it('a handler that returns a promise now and then ends the step there', async () => {
       const out = await bothWays(async ({ rabbit, log }) => {
         const channel = await orders(rabbit, 20);
-        await channel.consume(
-          'orders',
-          (m) => {
-            if (!m) return;
-            seen(log, m);
-            if (m.fields.deliveryTag % 7 !== 0) return void channel.ack(m);
-            return Promise.resolve().then(() => channel.ack(m));
-          },
-          { consumerTag: 'c' },
-        );
+        await consumeOrders(channel, log, (m) => {
+          if (m.fields.deliveryTag % 7 !== 0) return void channel.ack(m);
+          return Promise.resolve().then(() => channel.ack(m));
+        });
       });
       expect(out.log).toHaveLength(20);
     });
@@ -516,17 +454,11 @@ for (const withProperties of [false, true])
     it('a fault added by a handler applies from the next ack on, and from the next step on for deliveries', async () => {
       const out = await bothWays(async ({ sim, rabbit, log }) => {
         const channel = await orders(rabbit, 30);
-        await channel.consume(
-          'orders',
-          (m) => {
-            if (!m) return;
-            seen(log, m);
-            if (m.fields.deliveryTag === 3)
-              sim.faults.add({ kind: 'duplicate', broker: 'rabbitmq', probability: 0.3 });
-            channel.ack(m);
-          },
-          { consumerTag: 'c' },
-        );
+        await consumeOrders(channel, log, (m) => {
+          if (m.fields.deliveryTag === 3)
+            sim.faults.add({ kind: 'duplicate', broker: 'rabbitmq', probability: 0.3 });
+          channel.ack(m);
+        });
       });
       expect(out.log.some((l) => l.endsWith('(redelivered)'))).toBe(true);
     });
