@@ -364,7 +364,7 @@ export class SimKafka {
     const offset = p.highWatermark;
     const record = this.sim.ledger.add(new StoredRecord(p.where, offset, timestamp, message));
     const entry = record.entry;
-    p.append(record);
+    p.append(record, message.offset);
     this.changes++;
     if (this.tracing) this.trace('publish', `${p.where}@${offset}`, entry, message.key, detail);
     if (Number.isFinite(p.topic.retentionMs)) this.scheduleExpiry(p.topic);
@@ -768,7 +768,13 @@ export class SimKafka {
       const epoch = c.epoch;
       let result: unknown;
       try {
-        result = handler({ topic, partition, message: record.message, heartbeat: noopHeartbeat, pause });
+        result = handler({
+          topic,
+          partition,
+          message: record.message(p.offsetTexts[offset - p.baseOffset]!),
+          heartbeat: noopHeartbeat,
+          pause,
+        });
       } catch (error) {
         this.settle(c, epoch, record, -1, error, true);
         return n;
@@ -855,7 +861,7 @@ export class SimKafka {
       const payload: EachMessagePayload = {
         topic: p.topic.name,
         partition: p.index,
-        message: record.message,
+        message: record.message(p.offsetText(record.offset)),
         heartbeat: noopHeartbeat,
         pause: c.pause,
       };
@@ -908,7 +914,7 @@ export class SimKafka {
     const messages: KafkaMessage[] = [];
     for (let o = first; o <= last; o++) {
       const record = p.records[o - p.baseOffset]!;
-      messages.push(record.message);
+      messages.push(record.message(p.offsetTexts[o - p.baseOffset]!));
       record.entry.deliveries++;
       if (record.entry.fate === 'queued') record.entry.fate = 'in-flight';
       if (this.tracing)
