@@ -25,7 +25,7 @@ import {
   SimQueue,
   State,
   StoredMessage,
-  type QueueHost,
+  QueueHost,
   type Waiter,
 } from './queue.js';
 import type {
@@ -156,8 +156,6 @@ export class SimSqs {
   readonly #queues = new Map<string, SimQueue>();
   readonly #byName = new Map<string, SimQueue>();
   readonly #byArn = new Map<string, SimQueue>();
-  #serial = 0;
-  #receipt = 0;
   #queueSerial = 0;
   #messageIds = 0;
   #consumers = 0;
@@ -169,14 +167,7 @@ export class SimSqs {
   ) {
     this.#options = resolveSqsOptions(options);
     const tracing = traceEnabled(sim);
-    this.#host = {
-      sim,
-      options: this.#options,
-      tracing,
-      queueByArn: (arn) => this.#byArn.get(arn),
-      nextSerial: () => ++this.#serial,
-      nextReceipt: () => ++this.#receipt,
-    };
+    this.#host = new QueueHost(sim, this.#options, tracing, this.#byArn);
   }
 
   get region(): string {
@@ -505,7 +496,7 @@ export class SimSqs {
     // The message is its own ledger entry, opened here as before: ids are numbered in send order.
     const stored = sim.ledger.add(
       new StoredMessage(
-        ++this.#serial,
+        this.#host.nextSerial(),
         undefined,
         queue.name,
         messageId,
