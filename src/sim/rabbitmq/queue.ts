@@ -15,10 +15,8 @@ export class QueuedMessage extends Entry {
   redelivered = false;
   /** Quorum queues: how many times it came back unacknowledged (`x-delivery-count`). */
   returns = 0;
-  /** Set while delivered and unacked. */
+  /** Set while delivered and unacked (the channel's unacked window keeps who has it). */
   tag = 0;
-  holder: ChannelState | undefined = undefined;
-  consumer: Consumer | undefined = undefined;
 
   constructor(
     readonly queue: SimQueue,

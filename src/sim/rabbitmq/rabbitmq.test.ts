@@ -495,6 +495,32 @@ describe('faults', () => {
     expect(sim.ledger.all().map((e) => [e.fate, e.deliveries])).toEqual([['acked', 2]]);
   });
 
+  it('names who acked and who died before its ack in the trace', async () => {
+    const { sim, channel } = await setup({ trace: true });
+    await channel.assertQueue('q');
+    for (const body of ['a', 'b', 'c']) channel.sendToQueue('q', Buffer.from(body));
+    const got = await channel.get('q');
+    if (!got) throw new Error('expected a message');
+    channel.ack(got);
+    let removeFault = () => {};
+    await channel.consume(
+      'q',
+      (m) => {
+        if (!m) return;
+        if (text(m) === 'c' && !m.fields.redelivered)
+          removeFault = sim.faults.add({ kind: 'crash-before-ack', broker: 'rabbitmq', probability: 1 });
+        channel.ack(m);
+        removeFault();
+      },
+      { consumerTag: 'worker' },
+    );
+    await sim.runUntilIdle();
+    const trace = sim.trace.render();
+    expect(trace).toMatch(/by worker/);
+    expect(trace).toMatch(/by basic\.get/);
+    expect(trace).toMatch(/crash-before-ack: worker died before its ack/);
+  });
+
   it('duplicate redelivers an acked message with redelivered=true', async () => {
     const { sim, channel } = await setup({
       faults: [{ kind: 'duplicate', broker: 'rabbitmq', probability: 0.5 }],

@@ -702,7 +702,7 @@ export class SimRabbitMq {
   }
 
   private ackTraced(channel: ChannelState, m: QueuedMessage): void {
-    const by = m.consumer?.tag ?? 'basic.get';
+    const by = channel.unacked.consumerOf(m.tag)?.tag ?? 'basic.get';
     this.release(channel, m);
     setFate(m, 'acked');
     this.trace('ack', m.queue.name, m.id, m.routingKey, `by ${by}`);
@@ -789,7 +789,7 @@ export class SimRabbitMq {
           m.queue.name,
           m.id,
           m.routingKey,
-          `crash-before-ack: ${m.consumer?.tag ?? 'channel'} died before its ack reached the broker; its unacked messages are requeued`,
+          `crash-before-ack: ${channel.unacked.consumerOf(m.tag)?.tag ?? 'channel'} died before its ack reached the broker; its unacked messages are requeued`,
         );
       this.closeChannel(channel, 'crash-before-ack fault', true);
       return true;
@@ -813,21 +813,16 @@ export class SimRabbitMq {
 
   private hold(channel: ChannelState, consumer: Consumer | undefined, m: QueuedMessage, tag: number): void {
     m.tag = tag;
-    m.holder = channel;
-    m.consumer = consumer;
-    channel.unacked.set(tag, m);
-    if (consumer) consumer.unacked++;
+    channel.unacked.set(tag, m, consumer);
+    if (consumer !== undefined) consumer.unacked++;
     m.queue.unacked++;
   }
 
   private release(channel: ChannelState, m: QueuedMessage): void {
     const q = m.queue;
-    channel.unacked.delete(m.tag);
+    const consumer = channel.unacked.delete(m.tag);
     q.unacked--;
-    const consumer = m.consumer;
-    if (consumer) consumer.unacked--;
-    m.holder = undefined;
-    m.consumer = undefined;
+    if (consumer !== undefined) consumer.unacked--;
     // A freed prefetch slot may let this queue (or, with a global prefetch, another) deliver again.
     // touch() does nothing for a listed queue with a dispatch step coming and no TTL: skipped then.
     if (!q.listed || this.dispatchTask === undefined || q.expires) this.touch(q);

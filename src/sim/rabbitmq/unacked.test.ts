@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { QueuedMessage } from './queue.js';
+import type { Consumer, QueuedMessage } from './queue.js';
 import { UnackedWindow } from './unacked.js';
 
 const message = (tag: number) => ({ tag }) as QueuedMessage;
@@ -70,5 +70,47 @@ describe('UnackedWindow', () => {
       window.delete(tag);
       expect(window.size).toBe(0);
     }
+  });
+});
+
+describe('UnackedWindow consumers', () => {
+  const consumer = (tag: string) => ({ tag }) as Consumer;
+
+  it('keeps the consumer of each delivery, lone or in the array part, and returns it on delete', () => {
+    const window = new UnackedWindow();
+    const a = consumer('a');
+    const b = consumer('b');
+    window.set(1, message(1), a);
+    expect(window.consumerOf(1)).toBe(a);
+    window.set(2, message(2), b); // the lone delivery moves into the array part with its consumer
+    window.set(3, message(3));
+    window.set(5, message(5), a);
+    expect([1, 2, 3, 4, 5].map((tag) => window.consumerOf(tag)?.tag)).toEqual([
+      'a',
+      'b',
+      undefined,
+      undefined,
+      'a',
+    ]);
+    expect(window.delete(2)).toBe(b);
+    expect(window.consumerOf(2)).toBeUndefined();
+    expect(window.delete(2)).toBeUndefined();
+    expect(window.delete(3)).toBeUndefined();
+    expect(window.delete(1)).toBe(a);
+    expect(window.delete(5)).toBe(a);
+    // Empty again: the slots are reused, each with the consumer of its new delivery.
+    window.set(6, message(6), b);
+    window.set(7, message(7));
+    expect(window.consumerOf(6)).toBe(b);
+    expect(window.consumerOf(7)).toBeUndefined();
+    expect(window.delete(7)).toBeUndefined();
+    expect(window.delete(6)).toBe(b);
+    // A lone delivery after one to another consumer, and one by basic.get (no consumer).
+    window.set(8, message(8), a);
+    expect(window.delete(8)).toBe(a);
+    window.set(9, message(9));
+    expect(window.consumerOf(9)).toBeUndefined();
+    expect(window.delete(9)).toBeUndefined();
+    expect(window.delete(8)).toBeUndefined();
   });
 });
