@@ -9,29 +9,49 @@ import type { UnackedWindow } from './unacked.js';
  * One copy of a message in one queue: what the broker stores, never handed to user code. It is its
  * own ledger entry (`fate`, `deliveries`, `id`), as the Kafka log's records are: one object per copy
  * instead of two, and no id string made per publish — every delivery touches both.
+ *
+ * Fields are declared in the order V8 lays them out, hot first: a delivery writes `fate`,
+ * `deliveries` (the ledger's, just before) and `tag`, so they share a cache line, and reads the
+ * fields up to `size`; `order` and `expiresAt` are read only on requeue and with a TTL. Draining a
+ * backlog streams through every stored message once, so each line a delivery touches (and each it
+ * dirties, which must be written back) counts.
  */
 export class QueuedMessage extends Entry {
-  readonly size: number;
+  /** Set while delivered and unacked (the channel's unacked window keeps who has it). */
+  tag = 0;
   redelivered = false;
   /** Quorum queues: how many times it came back unacknowledged (`x-delivery-count`). */
   returns = 0;
-  /** Set while delivered and unacked (the channel's unacked window keeps who has it). */
-  tag = 0;
+  readonly content: Buffer;
+  readonly exchange: string;
+  readonly routingKey: string;
+  /** Only what the publisher set; materialised per delivery. */
+  readonly properties: StoredProperties;
+  readonly queue: SimQueue;
+  readonly size: number;
+  /** Position in the queue: requeued messages go back where they were. */
+  readonly order: number;
+  /** Virtual time it expires (per-queue and per-message TTL, the lower wins); Infinity if never. */
+  readonly expiresAt: number;
 
   constructor(
-    readonly queue: SimQueue,
-    readonly content: Buffer,
-    /** Only what the publisher set; materialised per delivery. */
-    public properties: StoredProperties,
-    readonly exchange: string,
-    readonly routingKey: string,
-    /** Position in the queue: requeued messages go back where they were. */
-    readonly order: number,
-    /** Virtual time it expires (per-queue and per-message TTL, the lower wins); Infinity if never. */
-    readonly expiresAt: number,
+    queue: SimQueue,
+    content: Buffer,
+    properties: StoredProperties,
+    exchange: string,
+    routingKey: string,
+    order: number,
+    expiresAt: number,
   ) {
     super('rabbitmq', queue.name);
+    this.content = content;
+    this.exchange = exchange;
+    this.routingKey = routingKey;
+    this.properties = properties;
+    this.queue = queue;
     this.size = content.length;
+    this.order = order;
+    this.expiresAt = expiresAt;
   }
 }
 

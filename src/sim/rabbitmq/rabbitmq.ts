@@ -684,19 +684,22 @@ export class SimRabbitMq {
   /** @internal */
   ack(channel: ChannelState, tag: number, allUpTo: boolean): void {
     const single = allUpTo ? undefined : channel.unacked.get(tag);
-    if (single) return this.ackOne(channel, single);
+    if (single !== undefined) return this.ackOne(channel, single);
     this.ackMany(channel, tag, allUpTo);
   }
 
   // The rare cases live in their own methods: the common path stays small enough for V8 to inline
   // into a delivery run, and a message that does not escape the run is then never allocated.
+  // On the paths a run inlines, booleans and optional objects are compared explicitly (`=== true`,
+  // `!== undefined`): V8 does not know a field's value is a boolean, and a bare `if (x)` compiles to
+  // the whole ToBoolean ladder (undefined, null, document.all, 0, 0n, '') on every delivery.
   private ackMany(channel: ChannelState, tag: number, allUpTo: boolean): void {
     for (const m of this.take(channel, tag, allUpTo, 'ack')) this.ackOne(channel, m);
   }
 
   private ackOne(channel: ChannelState, m: QueuedMessage): void {
     if (this.sim.faults.active.length > 0 && this.ackFault(channel, m)) return;
-    if (this.tracing) return this.ackTraced(channel, m);
+    if (this.tracing === true) return this.ackTraced(channel, m);
     this.release(channel, m);
     setFate(m, 'acked');
   }
@@ -825,7 +828,7 @@ export class SimRabbitMq {
     if (consumer !== undefined) consumer.unacked--;
     // A freed prefetch slot may let this queue (or, with a global prefetch, another) deliver again.
     // touch() does nothing for a listed queue with a dispatch step coming and no TTL: skipped then.
-    if (!q.listed || this.dispatchTask === undefined || q.expires) this.touch(q);
+    if (q.listed === false || this.dispatchTask === undefined || q.expires === true) this.touch(q);
     if (channel.globalPrefetch > 0) this.touchOthers(channel, q);
   }
 
@@ -1157,7 +1160,7 @@ export class SimRabbitMq {
       const tag = ++channel.lastTag;
       m.fate = 'in-flight';
       m.deliveries++;
-      if (noAck) m.fate = 'acked';
+      if (noAck === true) m.fate = 'acked';
       else this.hold(channel, consumer, m, tag);
       let result: unknown;
       try {
@@ -1185,8 +1188,8 @@ export class SimRabbitMq {
         listed.length !== 1 ||
         q.consumers.length !== 1 ||
         q.consumers[0] !== consumer ||
-        q.expires ||
-        q.deleted ||
+        q.expires === true ||
+        q.deleted === true ||
         q.ready === 0 ||
         channel.globalPrefetch !== 0 ||
         (consumer.prefetch !== 0 && consumer.unacked >= consumer.prefetch) ||
@@ -1220,7 +1223,7 @@ export class SimRabbitMq {
       const tag = ++channel.lastTag;
       m.fate = 'in-flight';
       m.deliveries++;
-      if (noAck) m.fate = 'acked';
+      if (noAck === true) m.fate = 'acked';
       else this.hold(channel, consumer, m, tag);
       let result: unknown;
       try {
@@ -1264,8 +1267,8 @@ export class SimRabbitMq {
         listed.length !== 1 ||
         q.consumers.length !== 1 ||
         q.consumers[0] !== consumer ||
-        q.expires ||
-        q.deleted ||
+        q.expires === true ||
+        q.deleted === true ||
         q.ready === 0 ||
         channel.globalPrefetch !== 0 ||
         (consumer.prefetch !== 0 && consumer.unacked >= consumer.prefetch) ||
