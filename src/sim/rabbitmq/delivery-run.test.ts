@@ -520,3 +520,108 @@ for (const withProperties of [false, true])
       expect(half.at(-1)).toBe(8);
     });
   });
+
+describe('delivery runs build headers from a literal per key set (headersCopier), as the general loop copies them', () => {
+  const headerSets: (Record<string, unknown> | undefined)[] = [
+    { type: 'OrderCreated' },
+    { type: 'OrderPaid', n: 2, nested: { deep: [1, 2] } },
+    undefined,
+    {},
+    { 'quote"key': 1, 'line\u2028sep': 2, '}; ({': 3 },
+    JSON.parse('{"__proto__": {"polluted": true}, "a": 1}') as Record<string, unknown>,
+    { b: 1, 2: 'two', 1: 'one' },
+    { type: 'OrderCreated' },
+  ];
+
+  /** Publishes one message per header set (twice over), with a messageId so each goes through deliverRun. */
+  async function publishAll(
+    rabbit: SimRabbitMq,
+    queueOptions?: Parameters<Awaited<ReturnType<SimRabbitMq['createChannel']>>['assertQueue']>[1],
+  ) {
+    const channel = await rabbit.createChannel();
+    await channel.assertQueue('orders', queueOptions);
+    for (let round = 0; round < 2; round++)
+      headerSets.forEach((headers, i) =>
+        channel.sendToQueue('orders', Buffer.from(`orders-${round}-${i}`), { messageId: `id-${i}`, headers }),
+      );
+    return channel;
+  }
+
+  const describeHeaders = (m: SimAmqpMessage) =>
+    [
+      JSON.stringify(m.properties),
+      Object.keys(m.properties).join(),
+      JSON.stringify(Reflect.ownKeys(m.properties.headers).map(String)),
+      JSON.stringify(Object.getOwnPropertyDescriptors(m.properties.headers)),
+      String(Object.getPrototypeOf(m.properties.headers) === Object.prototype),
+    ].join(' | ');
+
+  it('each delivery gets its own headers: what a handler changes, or keeps and changes later, reaches no redelivery', async () => {
+    const kept: SimAmqpMessage[] = [];
+    const out = await bothWays(async ({ sim, rabbit, log }) => {
+      kept.length = 0;
+      const channel = await publishAll(rabbit);
+      await consumeOrders(channel, log, (m) => {
+        log.push(describeHeaders(m));
+        const headers = m.properties.headers;
+        headers.type = 'changed by the handler';
+        delete headers.n;
+        headers['x-mine'] = m.fields.deliveryTag;
+        kept.push(m);
+        // The first delivery of each message goes back to the queue: its redelivery must look as published.
+        if (m.fields.redelivered) channel.ack(m);
+        else channel.nack(m);
+      });
+      // Kept messages changed later, by a timer: still nothing reaches what is delivered after.
+      sim.schedule(0, 'change kept headers', () => {
+        for (const m of kept) m.properties.headers.later = true;
+      });
+      sim.schedule(0, 'peek', () =>
+        log.push(JSON.stringify(rabbit.peek('orders').map((p) => p.properties.headers))),
+      );
+    });
+    // Each delivery is logged as two lines: who got what, then its properties.
+    const seenBy = new Map<string, string[]>();
+    for (let i = 0; i + 1 < out.log.length; i += 2) {
+      const body = out.log[i]!.split(' ')[2]!;
+      seenBy.set(body, [...(seenBy.get(body) ?? []), out.log[i + 1]!]);
+    }
+    expect(seenBy.size).toBe(headerSets.length * 2);
+    for (const [body, views] of seenBy) {
+      expect(views, body).toHaveLength(2);
+      expect(views[1], body).toBe(views[0]); // the redelivery looks as the first delivery did
+    }
+    expect(out.log.some((l) => l.includes('changed by the handler') || l.includes('x-mine'))).toBe(false);
+    expect(out.log.some((l) => l.includes('"n":2'))).toBe(true);
+    expect(out.log.filter((l) => l.includes('(redelivered)'))).toHaveLength(headerSets.length * 2);
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+  });
+
+  it('quorum returns (x-delivery-count) and dead-lettered headers go on being copied as before', async () => {
+    const out = await bothWays(async ({ rabbit, log }) => {
+      const channel = await publishAll(rabbit, {
+        arguments: { 'x-queue-type': 'quorum' },
+        deadLetterExchange: '',
+        deadLetterRoutingKey: 'dead',
+      });
+      await channel.assertQueue('dead');
+      await consumeOrders(channel, log, (m) => {
+        log.push(describeHeaders(m));
+        if (m.content.toString().endsWith('-1') && !m.fields.redelivered) channel.nack(m);
+        else if (m.content.toString().endsWith('-4')) channel.reject(m, false);
+        else channel.ack(m);
+      });
+      await channel.consume(
+        'dead',
+        (m) => {
+          if (!m) return;
+          log.push(`dead ${describeHeaders(m)}`);
+          channel.ack(m);
+        },
+        { consumerTag: 'd' },
+      );
+    });
+    expect(out.log.some((l) => l.includes('"x-delivery-count":1'))).toBe(true);
+    expect(out.log.some((l) => l.startsWith('dead ') && l.includes('x-first-death-reason'))).toBe(true);
+  });
+});

@@ -6,9 +6,57 @@ import type { AmqpProperties, AmqpPublishOptions } from './types.js';
  * delivery gets a complete, fresh properties object (see {@link materialise}), as amqplib decodes
  * one per delivery — a handler that edits its headers cannot change another delivery's.
  */
-export type StoredProperties = Partial<AmqpProperties> | undefined;
+export type StoredProperties =
+  (Partial<AmqpProperties> & { readonly copyHeaders?: HeadersCopier }) | undefined;
+
+/** Makes a delivery's own headers object from the stored one: what `{ ...headers }` makes. */
+export type HeadersCopier = (
+  headers: Readonly<Record<string, unknown>> | undefined,
+) => Record<string, unknown>;
 
 const NO_HEADERS: Readonly<Record<string, unknown>> = Object.freeze({});
+const noHeaders: HeadersCopier = () => ({});
+const spreadHeaders: HeadersCopier = (headers) => ({ ...headers });
+/** Copiers made so far, by their key list; a program uses a few key sets, so a few copiers. */
+const copiers = new Map<string, HeadersCopier>();
+const MAX_COPIERS = 256;
+let canGenerate = true;
+
+/**
+ * The copier for headers with exactly these keys. A copy made with `{ ...headers }` is built by a
+ * runtime call (CloneObjectIC) that always allocates and reads the stored headers; an object literal
+ * with the same keys is one V8 can leave unallocated, and its reads undone, when the handler keeps
+ * no reference to the headers (escape analysis). So each key set gets a function returning such a
+ * literal, made once: `(h) => ({ "type": h["type"] })`. Keys are embedded as JSON string literals
+ * (valid JavaScript for any string). Copies equal the spread's: same own keys in the same order,
+ * same values, a plain object. Where a literal could differ or cannot be made, the spread is used:
+ * `__proto__` (a literal would set the prototype), array-index keys (literals order them first, as
+ * a spread does, but keep them apart), symbol keys (Object.keys omits them), many keys, many key
+ * sets, and hosts that forbid code generation from strings.
+ */
+export function headersCopier(headers: Readonly<Record<string, unknown>>): HeadersCopier {
+  const keys = Object.keys(headers);
+  if (keys.length === 0) return noHeaders;
+  if (!canGenerate || keys.length > 32 || Object.getOwnPropertySymbols(headers).length > 0)
+    return spreadHeaders;
+  for (const key of keys) if (key === '__proto__' || isArrayIndex(key)) return spreadHeaders;
+  const id = JSON.stringify(keys);
+  let copier = copiers.get(id);
+  if (copier !== undefined) return copier;
+  if (copiers.size >= MAX_COPIERS) return spreadHeaders;
+  const body = keys.map((key) => `${JSON.stringify(key)}: h[${JSON.stringify(key)}]`).join(', ');
+  try {
+    // eslint-disable-next-line @typescript-eslint/no-implied-eval -- the body is built from JSON string literals only (see above)
+    copier = new Function('h', `return { ${body} };`) as HeadersCopier;
+  } catch {
+    canGenerate = false; // e.g. node --disallow-code-generation-from-strings
+    return spreadHeaders;
+  }
+  copiers.set(id, copier);
+  return copier;
+}
+
+const isArrayIndex = (key: string): boolean => /^(?:0|[1-9]\d*)$/.test(key) && Number(key) < 4294967295;
 
 /** Normalises amqplib's publish options into stored properties (amqplib encodes them at publish time). */
 export function storeProperties(o: AmqpPublishOptions | undefined): StoredProperties {
@@ -37,10 +85,13 @@ export function storeProperties(o: AmqpPublishOptions | undefined): StoredProper
   ) {
     return undefined;
   }
+  const headers = o.headers === undefined ? undefined : { ...o.headers };
   return {
+    // First, beside the object's map: a delivery reads both, and often nothing else of it.
+    copyHeaders: headers === undefined ? noHeaders : headersCopier(headers),
     contentType: o.contentType,
     contentEncoding: o.contentEncoding,
-    headers: o.headers === undefined ? undefined : { ...o.headers },
+    headers,
     deliveryMode,
     priority: o.priority,
     correlationId: o.correlationId,

@@ -12,23 +12,24 @@ import type { UnackedWindow } from './unacked.js';
  *
  * Fields are declared in the order V8 lays them out, hot first: a delivery writes `fate`,
  * `deliveries` (the ledger's, just before) and `tag`, so they share a cache line, and reads the
- * fields up to `size`; `order` and `expiresAt` are read only on requeue and with a TTL. Draining a
+ * fields up to `queue` (V8 drops the loads of fields a handler never reads, such as `exchange`);
+ * `order` and `expiresAt` are read only on requeue and with a TTL. Draining a
  * backlog streams through every stored message once, so each line a delivery touches (and each it
  * dirties, which must be written back) counts.
  */
 export class QueuedMessage extends Entry {
   /** Set while delivered and unacked (the channel's unacked window keeps who has it). */
   tag = 0;
-  redelivered = false;
   /** Quorum queues: how many times it came back unacknowledged (`x-delivery-count`). */
   returns = 0;
-  readonly content: Buffer;
-  readonly exchange: string;
-  readonly routingKey: string;
   /** Only what the publisher set; materialised per delivery. */
   readonly properties: StoredProperties;
-  readonly queue: SimQueue;
   readonly size: number;
+  readonly content: Buffer;
+  readonly queue: SimQueue;
+  redelivered = false;
+  readonly exchange: string;
+  readonly routingKey: string;
   /** Position in the queue: requeued messages go back where they were. */
   readonly order: number;
   /** Virtual time it expires (per-queue and per-message TTL, the lower wins); Infinity if never. */
@@ -44,12 +45,12 @@ export class QueuedMessage extends Entry {
     expiresAt: number,
   ) {
     super('rabbitmq', queue.name);
+    this.properties = properties;
+    this.size = content.length;
     this.content = content;
+    this.queue = queue;
     this.exchange = exchange;
     this.routingKey = routingKey;
-    this.properties = properties;
-    this.queue = queue;
-    this.size = content.length;
     this.order = order;
     this.expiresAt = expiresAt;
   }

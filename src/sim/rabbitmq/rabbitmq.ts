@@ -1162,6 +1162,8 @@ export class SimRabbitMq {
       m.deliveries++;
       if (noAck === true) m.fate = 'acked';
       else this.hold(channel, consumer, m, tag);
+      const p = m.properties;
+      const copyHeaders = p?.copyHeaders;
       let result: unknown;
       try {
         result = consumer.onMessage({
@@ -1173,7 +1175,26 @@ export class SimRabbitMq {
             exchange: m.exchange,
             routingKey: m.routingKey,
           },
-          properties: this.deliveredProperties(m),
+          // What materialise() builds, from one literal here: see headersCopier().
+          properties:
+            copyHeaders === undefined || m.returns !== 0
+              ? this.deliveredProperties(m)
+              : {
+                  contentType: p!.contentType,
+                  contentEncoding: p!.contentEncoding,
+                  headers: copyHeaders(p!.headers),
+                  deliveryMode: p!.deliveryMode,
+                  priority: p!.priority,
+                  correlationId: p!.correlationId,
+                  replyTo: p!.replyTo,
+                  expiration: p!.expiration,
+                  messageId: p!.messageId,
+                  timestamp: p!.timestamp,
+                  type: p!.type,
+                  userId: p!.userId,
+                  appId: p!.appId,
+                  clusterId: p!.clusterId,
+                },
         });
       } catch (error) {
         this.handlerFailed(consumer, q.name, m.id, error);
