@@ -31,8 +31,8 @@ export class StoredMessage extends Entry implements TimelineNode {
   receipt = 0;
   receivedAt = 0;
   dueAt = 0;
-  prev: TimelineNode | undefined = undefined;
-  next: TimelineNode | undefined = undefined;
+  /** Its place in the delayed or in-flight timeline. */
+  slot = -1;
   /** The FIFO group, on FIFO queues. */
   group: FifoGroup | undefined = undefined;
   /** What only some messages have; undefined for most. */
@@ -841,8 +841,9 @@ export class SimQueue {
         for (let i = 0; i < group.messages.length; i++) all.push(group.messages.at(i)!);
     } else {
       for (let i = 0; i < this.ready.length; i++) all.push(this.ready.at(i)!);
-      for (let m = this.delayed.head; m; m = m.next as StoredMessage | undefined) all.push(m);
-      for (let m = this.inFlight.head; m; m = m.next as StoredMessage | undefined) all.push(m);
+      // Not push(...): a spread of a long timeline would overflow the call's argument limit.
+      for (const m of this.delayed.all()) all.push(m);
+      for (const m of this.inFlight.all()) all.push(m);
     }
     return all;
   }
