@@ -3,7 +3,7 @@ import { parseExpiration } from './options.js';
 import { storeProperties } from './properties.js';
 import type { ChannelState } from './queue.js';
 import type { SimRabbitMq } from './rabbitmq.js';
-import { checkKey } from './routing.js';
+import { checkKey, isValidKey } from './routing.js';
 import type {
   AssertExchangeOptions,
   AssertQueueOptions,
@@ -315,10 +315,11 @@ export class SimChannel {
     options: AmqpPublishOptions | undefined,
     confirm: ConfirmCallback | undefined,
   ): boolean {
-    const action = `publish to exchange '${exchange}'`;
-    this.ensureOpen(action);
-    checkKey(action, routingKey);
-    const body = toBuffer(content, action);
+    // The action's words are built only for an error: a string per publish would be garbage that
+    // keeps the young generation's pages from being promoted whole (see docs/sim-rabbitmq.md).
+    if (this.state.closed !== undefined) this.ensureOpen(publishAction(exchange));
+    if (!isValidKey(routingKey)) checkKey(publishAction(exchange), routingKey);
+    const body = Buffer.isBuffer(content) ? content : toBuffer(content, publishAction(exchange));
     const ttl = options?.expiration === undefined ? undefined : parseExpiration(options.expiration);
     const properties = storeProperties(options);
     let unknown = false;
@@ -334,7 +335,7 @@ export class SimChannel {
         throw new EventproofError(
           'BROKER_UNAVAILABLE',
           failure(
-            action,
+            publishAction(exchange),
             `the connection to RabbitMQ is down (simulated outage until ${until}ms): Connection closed`,
             'Reconnect and publish again; a publisher that retries must expect duplicates, so consumers should be idempotent',
           ),
@@ -347,7 +348,7 @@ export class SimChannel {
           routingKey,
           'unavailable: the publish ended unknown and never reached the broker',
         );
-        this.confirm('unknown', confirm, action);
+        this.confirm('unknown', confirm, exchange);
         return true;
       }
     }
@@ -367,12 +368,12 @@ export class SimChannel {
       this.fail(error);
       throw error;
     }
-    this.confirm(unknown ? 'unknown' : accepted ? 'ack' : 'nack', confirm, action);
+    this.confirm(unknown ? 'unknown' : accepted ? 'ack' : 'nack', confirm, exchange);
     return true;
   }
 
   /** A plain channel hears nothing back; a confirm channel overrides this. */
-  protected confirm(_outcome: Outcome, _callback: ConfirmCallback | undefined, _action: string): void {}
+  protected confirm(_outcome: Outcome, _callback: ConfirmCallback | undefined, _exchange: string): void {}
 
   private returned(content: Buffer, exchange: string, routingKey: string, properties: AmqpProperties): void {
     this.emit('return', {
@@ -464,7 +465,11 @@ export class SimConfirmChannel extends SimChannel {
     return Promise.reject(error ?? new Error(`${refused} message(s) nacked`));
   }
 
-  protected override confirm(outcome: Outcome, callback: ConfirmCallback | undefined, action: string): void {
+  protected override confirm(
+    outcome: Outcome,
+    callback: ConfirmCallback | undefined,
+    exchange: string,
+  ): void {
     let error: EventproofError | null = null;
     if (outcome !== 'ack') {
       error =
@@ -472,7 +477,7 @@ export class SimConfirmChannel extends SimChannel {
           ? new EventproofError(
               'SIM_PUBLISH_NACKED',
               failure(
-                action,
+                publishAction(exchange),
                 'RabbitMQ nacked the message: a queue it routes to is full (x-overflow reject-publish)',
                 'Slow the publisher down, raise x-max-length, or publish again later',
               ),
@@ -480,7 +485,7 @@ export class SimConfirmChannel extends SimChannel {
           : new EventproofError(
               'BROKER_UNAVAILABLE',
               failure(
-                action,
+                publishAction(exchange),
                 'the connection closed before the broker confirmed the message; it may or may not have arrived',
                 'Publish again, and make consumers idempotent for the duplicate this may create',
               ),
@@ -503,6 +508,8 @@ export class SimConfirmChannel extends SimChannel {
     });
   }
 }
+
+const publishAction = (exchange: string): string => `publish to exchange '${exchange}'`;
 
 function tagOf(message: AmqpSettleable): number {
   const tag = (message as Partial<AmqpSettleable> | undefined)?.fields?.deliveryTag;

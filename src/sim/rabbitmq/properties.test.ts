@@ -49,6 +49,24 @@ describe('headersCopier', () => {
     expect(headersCopier({ type: 'a', id: 1 })).not.toBe(headersCopier({ id: 1, type: 'a' }));
   });
 
+  it('reuses the last copier only for exactly the same keys', () => {
+    const last = { type: 'a', id: 1 };
+    headersCopier(last);
+    const symbol = Symbol('s');
+    const others: Record<string, unknown>[] = [
+      { type: 'a' },
+      { type: 'a', id: 1, more: true },
+      { id: 1, type: 'a' },
+      { type: 'a', id: 1, [symbol]: 'kept' },
+      Object.assign(Object.create({ inherited: 1 }) as Record<string, unknown>, last),
+    ];
+    for (const headers of others) {
+      headersCopier(last);
+      expectSpreadCopy(headersCopier(headers)(headers), headers);
+    }
+    expect(headersCopier(last)).toBe(headersCopier({ type: 'b', id: 2 }));
+  });
+
   it('stored properties carry the copier of their headers, and deliveries match materialise()', () => {
     for (const headers of [undefined, {}, { type: 'OrderCreated', n: 1 }]) {
       const stored = storeProperties({ messageId: 'm-1', headers });

@@ -35,6 +35,29 @@ let canGenerate = true;
  * sets, and hosts that forbid code generation from strings.
  */
 export function headersCopier(headers: Readonly<Record<string, unknown>>): HeadersCopier {
+  if (hasLastKeys(headers) && Object.getOwnPropertySymbols(headers).length === 0) return lastCopier;
+  const copier = findCopier(headers);
+  if (copier !== noHeaders && copier !== spreadHeaders) {
+    lastKeys = Object.keys(headers);
+    lastCopier = copier;
+  }
+  return copier;
+}
+
+/** The keys of the last headers given a generated copier, and that copier: a program sends the same headers again and again. */
+let lastKeys: readonly string[] = [];
+let lastCopier: HeadersCopier = noHeaders;
+
+/** Whether `headers` has exactly `lastKeys`, in order, checked without building an array. */
+function hasLastKeys(headers: Readonly<Record<string, unknown>>): boolean {
+  const keys = lastKeys;
+  let i = 0;
+  // for-in lists own keys in Object.keys order, then inherited enumerable ones (which do not match).
+  for (const key in headers) if (i >= keys.length || key !== keys[i++]) return false;
+  return i === keys.length && i > 0;
+}
+
+function findCopier(headers: Readonly<Record<string, unknown>>): HeadersCopier {
   const keys = Object.keys(headers);
   if (keys.length === 0) return noHeaders;
   if (!canGenerate || keys.length > 32 || Object.getOwnPropertySymbols(headers).length > 0)

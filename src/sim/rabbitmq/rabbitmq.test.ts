@@ -145,6 +145,65 @@ describe('error messages', () => {
 });
 
 describe('publishing', () => {
+  it('words every refusal of a publish as before: closed channel, bad key or content, nack, outage', async () => {
+    const { sim, rabbit } = await setup();
+    const message = (run: () => unknown) => {
+      try {
+        run();
+      } catch (error) {
+        return (error as Error).message;
+      }
+      return 'no error';
+    };
+    const closed = await rabbit.createChannel();
+    await closed.close();
+    expect(message(() => closed.publish('shop', 'k', Buffer.from('x')))).toMatchInlineSnapshot(
+      `"[eventproof] Failed to publish to exchange 'shop': Channel closed (closed by the client). Open a new channel with rabbit.createChannel(); after a crash or a channel error the old one cannot be used."`,
+    );
+    const channel = await rabbit.createChannel();
+    await channel.assertQueue('q');
+    expect(message(() => channel.sendToQueue('q', 'text' as unknown as Buffer))).toMatchInlineSnapshot(
+      `"[eventproof] Failed to publish to exchange '': the content must be a Buffer or Uint8Array, got string. Encode it first, e.g. Buffer.from(JSON.stringify(payload))."`,
+    );
+    expect(
+      message(() => channel.publish('', 7 as unknown as string, Buffer.from('x'))),
+    ).toMatchInlineSnapshot(
+      `"[eventproof] Failed to publish to exchange '': the routing key must be a string, got number. Pass '' for no routing key."`,
+    );
+    expect(message(() => channel.publish('', 'é'.repeat(200), Buffer.from('x')))).toMatchInlineSnapshot(
+      `"[eventproof] Failed to publish to exchange '': the routing key is longer than 255 bytes. Use a shorter routing key."`,
+    );
+    const confirm = await rabbit.createConfirmChannel();
+    await confirm.assertQueue('small', { maxLength: 0, arguments: { 'x-overflow': 'reject-publish' } });
+    const errors: (string | undefined)[] = [];
+    confirm.sendToQueue('small', Buffer.from('x'), {}, (error) => errors.push(error?.message));
+    await sim.runUntilIdle();
+    expect(errors).toMatchInlineSnapshot(`
+      [
+        "[eventproof] Failed to publish to exchange '': RabbitMQ nacked the message: a queue it routes to is full (x-overflow reject-publish). Slow the publisher down, raise x-max-length, or publish again later.",
+      ]
+    `);
+    sim.faults.add({ kind: 'unavailable', broker: 'rabbitmq', fromMs: 0, untilMs: 50 });
+    const outage = await rabbit.createConfirmChannel();
+    const outcomes = new Set<string>();
+    for (let i = 0; i < 12; i++)
+      outcomes.add(
+        message(() => outage.publish('', 'q', Buffer.from('x'), {}, (error) => errors.push(error?.message))),
+      );
+    await sim.runUntilIdle();
+    expect([...outcomes].sort()).toMatchInlineSnapshot(`
+      [
+        "[eventproof] Failed to publish to exchange '': the connection to RabbitMQ is down (simulated outage until 50ms): Connection closed. Reconnect and publish again; a publisher that retries must expect duplicates, so consumers should be idempotent.",
+        "no error",
+      ]
+    `);
+    expect([...new Set(errors.slice(1))]).toMatchInlineSnapshot(`
+      [
+        "[eventproof] Failed to publish to exchange '': the connection closed before the broker confirmed the message; it may or may not have arrived. Publish again, and make consumers idempotent for the duplicate this may create.",
+      ]
+    `);
+  });
+
   it('an unknown exchange throws a typed 404 that mirrors amqplib, and closes the channel', async () => {
     const { channel } = await setup();
     const errors: Error[] = [];

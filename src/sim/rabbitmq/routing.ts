@@ -98,6 +98,10 @@ function sameValue(a: unknown, b: unknown): boolean {
 }
 
 /** AMQP carries routing keys and binding keys as short strings: at most 255 bytes. */
+/** Whether {@link checkKey} would accept `key`, without building the words of its error. */
+export const isValidKey = (key: unknown): key is string =>
+  typeof key === 'string' && (key.length <= 85 || Buffer.byteLength(key) <= 255);
+
 export function checkKey(what: string, key: unknown): string {
   if (typeof key !== 'string')
     throw configError(
