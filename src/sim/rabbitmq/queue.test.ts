@@ -70,3 +70,28 @@ describe('SimQueue (a ring buffer)', () => {
     expect(q.peek()?.order).toBe(5000);
   });
 });
+
+describe('QueuedMessage', () => {
+  it('keeps the redelivered flag and the quorum returns apart in one field', () => {
+    const m = message(newQueue(), 1);
+    expect([m.redelivered, m.returns]).toEqual([false, 0]);
+    m.returns++;
+    expect([m.redelivered, m.returns]).toEqual([false, 1]);
+    m.redelivered = true;
+    m.returns++;
+    m.returns++;
+    expect([m.redelivered, m.returns]).toEqual([true, 3]);
+    m.redelivered = false;
+    expect([m.redelivered, m.returns]).toEqual([false, 3]);
+    m.returns = 0;
+    m.redelivered = true;
+    expect([m.redelivered, m.returns]).toEqual([true, 0]);
+  });
+
+  it('derives its size from its content and stores no expiry when it never expires', () => {
+    const q = newQueue();
+    const m = new QueuedMessage(q, Buffer.from('héllo'), undefined, '', 'key', 1, 25);
+    expect([m.size, m.expiresAt]).toEqual([6, 25]);
+    expect(message(q, 2).expiresAt).toBeUndefined();
+  });
+});

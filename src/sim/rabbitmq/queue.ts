@@ -10,30 +10,29 @@ import type { UnackedWindow } from './unacked.js';
  * own ledger entry (`fate`, `deliveries`, `id`), as the Kafka log's records are: one object per copy
  * instead of two, and no id string made per publish — every delivery touches both.
  *
- * Fields are declared in the order V8 lays them out, hot first: a delivery writes `fate`,
- * `deliveries` (the ledger's, just before) and `tag`, so they share a cache line, and reads the
- * fields up to `queue` (V8 drops the loads of fields a handler never reads, such as `exchange`);
- * `order` and `expiresAt` are read only on requeue and with a TTL. Draining a
- * backlog streams through every stored message once, so each line a delivery touches (and each it
- * dirties, which must be written back) counts.
+ * Draining a backlog streams through every stored message once, so its size and the cache lines a
+ * delivery touches (and dirties, which must be written back) count. Fields are declared in the
+ * order V8 lays them out, hot first: a delivery writes `fate`, `deliveries` (the ledger's, just
+ * before) and `tag`, so they share a cache line, and reads the fields up to `queue` (V8 drops the
+ * loads of fields a handler never reads, such as `exchange`). Nothing is stored that can be derived:
+ * the size is the content's length, the redelivered flag and the quorum returns share a field, and a
+ * message that never expires stores no expiry time (a number field would box one per message).
  */
 export class QueuedMessage extends Entry {
   /** Set while delivered and unacked (the channel's unacked window keeps who has it). */
   tag = 0;
-  /** Quorum queues: how many times it came back unacknowledged (`x-delivery-count`). */
-  returns = 0;
+  /** Bit 0: redelivered; the bits above: quorum returns (see the accessors). */
+  private requeued = 0;
   /** Only what the publisher set; materialised per delivery. */
   readonly properties: StoredProperties;
-  readonly size: number;
   readonly content: Buffer;
   readonly queue: SimQueue;
-  redelivered = false;
   readonly exchange: string;
   readonly routingKey: string;
   /** Position in the queue: requeued messages go back where they were. */
   readonly order: number;
-  /** Virtual time it expires (per-queue and per-message TTL, the lower wins); Infinity if never. */
-  readonly expiresAt: number;
+  /** Virtual time it expires (per-queue and per-message TTL, the lower wins); undefined if never. */
+  readonly expiresAt: number | undefined;
 
   constructor(
     queue: SimQueue,
@@ -42,17 +41,40 @@ export class QueuedMessage extends Entry {
     exchange: string,
     routingKey: string,
     order: number,
+    /** Infinity if never. */
     expiresAt: number,
   ) {
     super('rabbitmq', queue.name);
     this.properties = properties;
-    this.size = content.length;
     this.content = content;
     this.queue = queue;
     this.exchange = exchange;
     this.routingKey = routingKey;
     this.order = order;
-    this.expiresAt = expiresAt;
+    this.expiresAt = expiresAt === Number.POSITIVE_INFINITY ? undefined : expiresAt;
+  }
+
+  /** Bytes of content, for x-max-length-bytes. */
+  get size(): number {
+    return this.content.length;
+  }
+
+  /** True once it went back to its queue (a nack or reject with requeue, a closed channel, a lost ack). */
+  get redelivered(): boolean {
+    return (this.requeued & 1) !== 0;
+  }
+
+  set redelivered(value: boolean) {
+    this.requeued = value ? this.requeued | 1 : this.requeued & ~1;
+  }
+
+  /** Quorum queues: how many times it came back unacknowledged (`x-delivery-count`). */
+  get returns(): number {
+    return this.requeued >>> 1;
+  }
+
+  set returns(value: number) {
+    this.requeued = (value << 1) | (this.requeued & 1);
   }
 }
 

@@ -942,7 +942,8 @@ export class SimRabbitMq {
     for (;;) {
       const head = q.peek();
       // A TTL of 0 means "deliver now or expire": the dispatcher delivers at exactly expiresAt, the timer expires.
-      if (!head || !(head.expiresAt < now || (inclusive && head.expiresAt === now))) break;
+      const at = head?.expiresAt;
+      if (head === undefined || at === undefined || !(at < now || (inclusive && at === now))) break;
       q.shift();
       this.deadLetter(head, 'expired');
     }
