@@ -145,6 +145,22 @@ describe('error messages', () => {
 });
 
 describe('publishing', () => {
+  it('refuses to settle something that is not a delivered message', async () => {
+    const { channel } = await setup();
+    const notDelivered = [
+      undefined,
+      {},
+      { fields: {} },
+      { fields: { deliveryTag: '1' } },
+    ] as unknown as SimAmqpMessage[];
+    for (const message of notDelivered) {
+      expect(() => channel.ack(message)).toThrow(/it is not a delivered message \(no fields\.deliveryTag\)/);
+      expect(() => channel.nack(message)).toThrow(/it is not a delivered message/);
+      expect(() => channel.reject(message)).toThrow(/it is not a delivered message/);
+    }
+    expect(channel.isClosed).toBe(false);
+  });
+
   it('words every refusal of a publish as before: closed channel, bad key or content, nack, outage', async () => {
     const { sim, rabbit } = await setup();
     const message = (run: () => unknown) => {

@@ -1167,7 +1167,7 @@ export class SimRabbitMq {
       const copyHeaders = p?.copyHeaders;
       let result: unknown;
       try {
-        result = consumer.onMessage({
+        result = callHandler(consumer, {
           content: m.content,
           fields: {
             consumerTag: consumer.tag,
@@ -1249,7 +1249,7 @@ export class SimRabbitMq {
       else this.hold(channel, consumer, m, tag);
       let result: unknown;
       try {
-        result = consumer.onMessage({
+        result = callHandler(consumer, {
           content: m.content,
           fields: {
             consumerTag: consumer.tag,
@@ -1462,6 +1462,18 @@ const delivered = (m: QueuedMessage): void => {
 
 /** Published without properties and never returned: delivered with all-undefined properties. */
 const isPlain = (m: QueuedMessage): boolean => m.properties === undefined && m.returns === 0;
+
+/**
+ * The call of a handler from a delivery run, in one place for both runs. V8 inlines a handler only
+ * when it knows which function it is, and it learns that per call site: from the one function seen
+ * there (kept as a weak reference), or, once it has seen two closures of the same code alive at once,
+ * from that code. Each simulation brings its own handler closure, so a run's own call site learnt a
+ * single closure per simulation, compiled it in, and threw the compiled run away when that
+ * simulation was collected (a 'weak objects' deoptimisation), in a bench round or a test suite
+ * alike. Through this one call site, consumers of both runs meet, and V8 goes by the code instead.
+ * Called as `consumer.onMessage(...)`, so a handler written as a function gets the same `this`.
+ */
+const callHandler = (consumer: Consumer, message: SimAmqpMessage): unknown => consumer.onMessage(message);
 
 const isThenable = (value: object): value is PromiseLike<unknown> =>
   typeof (value as PromiseLike<unknown>).then === 'function';
