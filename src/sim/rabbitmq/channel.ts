@@ -320,8 +320,8 @@ export class SimChannel {
     options: AmqpPublishOptions | undefined,
     confirm: ConfirmCallback | undefined,
   ): boolean {
-    // The action's words are built only for an error: a string per publish would be garbage that
-    // keeps the young generation's pages from being promoted whole (see docs/sim-rabbitmq.md).
+    // The action's words are built only for an error, not as a string per publish: garbage the
+    // young generation would collect, millions of times in a long run.
     if (this.state.closed !== undefined) this.ensureOpen(publishAction(exchange));
     if (!isValidKey(routingKey)) checkKey(publishAction(exchange), routingKey);
     const body = Buffer.isBuffer(content) ? content : toBuffer(content, publishAction(exchange));
