@@ -15,8 +15,9 @@ import type { UnackedWindow } from './unacked.js';
  * order V8 lays them out, hot first: a delivery writes `fate`, `deliveries` (the ledger's, just
  * before) and `tag`, so they share a cache line, and reads the fields up to `queue` (V8 drops the
  * loads of fields a handler never reads, such as `exchange`). Nothing is stored that can be derived:
- * the size is the content's length, the redelivered flag and the quorum returns share a field, and a
- * message that never expires stores no expiry time (a number field would box one per message).
+ * the size is the content's length, the position in the queue is the ledger's sequence number, the
+ * redelivered flag and the quorum returns share a field, and a message that never expires stores no
+ * expiry time (a number field would box one per message).
  */
 export class QueuedMessage extends Entry {
   /** Set while delivered and unacked (the channel's unacked window keeps who has it). */
@@ -29,8 +30,6 @@ export class QueuedMessage extends Entry {
   readonly queue: SimQueue;
   readonly exchange: string;
   readonly routingKey: string;
-  /** Position in the queue: requeued messages go back where they were. */
-  readonly order: number;
   /** Virtual time it expires (per-queue and per-message TTL, the lower wins); undefined if never. */
   readonly expiresAt: number | undefined;
 
@@ -50,8 +49,15 @@ export class QueuedMessage extends Entry {
     this.queue = queue;
     this.exchange = exchange;
     this.routingKey = routingKey;
-    this.order = order;
+    // The position is kept in the ledger's sequence number: opening the entry renumbers it, and
+    // the ledger numbers messages in the order they are made, as `order` does.
+    this.seq = order;
     this.expiresAt = expiresAt === Number.POSITIVE_INFINITY ? undefined : expiresAt;
+  }
+
+  /** Position in the queue: requeued messages go back where they were. */
+  get order(): number {
+    return this.seq;
   }
 
   /** Bytes of content, for x-max-length-bytes. */
