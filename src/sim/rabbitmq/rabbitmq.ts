@@ -1469,9 +1469,10 @@ const isPlain = (m: QueuedMessage): boolean => m.properties === undefined && m.r
  * there (kept as a weak reference), or, once it has seen two closures of the same code alive at once,
  * from that code. Each simulation brings its own handler closure, so a run's own call site learnt a
  * single closure per simulation, compiled it in, and threw the compiled run away when that
- * simulation was collected (a 'weak objects' deoptimisation), in a bench round or a test suite
- * alike. Through this one call site, consumers of both runs meet, and V8 goes by the code instead.
- * Called as `consumer.onMessage(...)`, so a handler written as a function gets the same `this`.
+ * simulation was collected (a 'weak objects' deoptimisation). At this one call site, the handlers
+ * of both runs and of one simulation after another meet, two of them are soon alive at once, and V8
+ * goes by the code from then on. Called as `consumer.onMessage(...)`, so a handler written as a
+ * function gets the same `this`.
  */
 const callHandler = (consumer: Consumer, message: SimAmqpMessage): unknown => consumer.onMessage(message);
 
