@@ -30,4 +30,20 @@ describe('DecisionLog', () => {
       expect(replay.choose(i % 2 ? 'a' : 'b', 2 + (i % 4000))).toBe(recorded.decisions[i]!.choice);
     expect(() => replay.choose('a', 2)).toThrow(/decision #5001 is a among 2, but the recording has no more/);
   });
+
+  it('logs of one process share kind numbers yet each gives back its own kinds, whatever order they came in', () => {
+    const first = new DecisionLog(SeededRandom.fromSeed(1));
+    const second = new DecisionLog(SeededRandom.fromSeed(2));
+    const madeFirst: Decision[] = [];
+    const madeSecond: Decision[] = [];
+    for (let i = 0; i < 3_000; i++) {
+      // Interleaved, each log meeting kinds in another order, one of them new to the process.
+      const a = ['shared:x', 'shared:y', `own:first:${i % 3}`][i % 3]!;
+      const b = ['shared:y', `own:second:${i % 5}`, 'shared:x'][i % 3]!;
+      madeFirst.push({ kind: a, options: 4, choice: first.choose(a, 4) });
+      madeSecond.push({ kind: b, options: 3, choice: second.choose(b, 3) });
+    }
+    expect(first.decisions).toEqual(madeFirst);
+    expect(second.decisions).toEqual(madeSecond);
+  });
 });

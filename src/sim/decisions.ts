@@ -27,7 +27,7 @@ export class DecisionLog {
   private readonly chooser: Chooser | undefined;
   /**
    * Decisions kept compactly (a run may make millions): one integer per decision, packing the
-   * kind's number in `kindNames`, the options and the choice (see `record`); a decision too big to
+   * kind's number (see `kindNumber`), the options and the choice (see `record`); a decision too big to
    * pack gets a negative code that points into `wide`. The first `FIRST_CODES` go in a plain array
    * (the explorer makes a log per schedule, and a typed array of a useful size costs an off-heap
    * buffer); the rest in fixed-size Int32Array chunks, because pushing onto a plain array of
@@ -35,14 +35,17 @@ export class DecisionLog {
    * numbers per decision made recording cost over ten times the draw.
    */
   private codes: number[] = [];
-  private chunks: Int32Array[] = [];
+  /**
+   * The full chunks, after an empty one at index 0: an array made empty is one of small integers to
+   * V8, and pushing the first chunk onto it changed its kind, which threw away the optimized model
+   * code that had inlined `record` in every new simulation. Starting with a chunk, it never changes.
+   */
+  private chunks: Int32Array[] = [EMPTY_CHUNK];
   private chunk: Int32Array = EMPTY_CHUNK;
   private chunkUsed = 0;
   private count = 0;
   /** `[kind number, options, choice]` of each decision that did not fit a code. */
   private wide: number[] = [];
-  /** Every kind seen, numbered in order of first use. */
-  private readonly kindNames: string[] = [];
   /** The last kind recorded and its number: a model's decisions come back in the same few kinds. */
   private lastKind = '';
   private lastKindNumber = -1;
@@ -70,14 +73,14 @@ export class DecisionLog {
       const code = this.codeAt(i);
       if (code >= 0) {
         list.push({
-          kind: this.kindNames[code & KIND_MASK]!,
+          kind: kindNames[code & KIND_MASK]!,
           options: (code >>> KIND_BITS) & VALUE_MASK,
           choice: code >>> (KIND_BITS + VALUE_BITS),
         });
       } else {
         const at = 3 * (-code - 1);
         list.push({
-          kind: this.kindNames[this.wide[at]!]!,
+          kind: kindNames[this.wide[at]!]!,
           options: this.wide[at + 1]!,
           choice: this.wide[at + 2]!,
         });
@@ -94,7 +97,7 @@ export class DecisionLog {
   private codeAt(i: number): number {
     if (i < FIRST_CODES) return this.codes[i]!;
     const at = i - FIRST_CODES;
-    return this.chunks[Math.floor(at / CHUNK_CODES)]![at % CHUNK_CODES]!;
+    return this.chunks[1 + Math.floor(at / CHUNK_CODES)]![at % CHUNK_CODES]!;
   }
 
   /**
@@ -170,16 +173,7 @@ export class DecisionLog {
   private record(kind: string, options: number, choice: number): void {
     let number = this.lastKindNumber;
     if (kind !== this.lastKind) {
-      // A loop V8 inlines, not indexOf (a builtin call): models alternate a few kinds per message.
-      const names = this.kindNames;
-      number = -1;
-      for (let i = 0; i < names.length; i++) {
-        if (names[i] === kind) {
-          number = i;
-          break;
-        }
-      }
-      if (number < 0) number = names.push(kind) - 1;
+      number = kindNumber(kind);
       this.lastKind = kind;
       this.lastKindNumber = number;
     }
@@ -202,6 +196,22 @@ export class DecisionLog {
     }
     this.chunk[this.chunkUsed++] = code;
   }
+}
+
+/**
+ * Every kind seen in this process, numbered in order of first use, shared by every log. A log of its
+ * own started empty in each simulation, and its first decision of each kind then went down a path
+ * (a new name pushed onto a fresh array) that optimized model code had been compiled without, which
+ * threw that code away again in every new simulation (`--trace-deopt`: "not a Smi" in `record`, inlined
+ * into the model's delivery loop). Kinds are a program's constants (`kafka:deliver-next`, `fault:…`),
+ * so the list stays short; a program that makes kinds from data grows it by one name per kind.
+ */
+const kindNames: string[] = [];
+
+/** A kind's number: found with a loop V8 inlines rather than indexOf, a builtin call. */
+function kindNumber(kind: string): number {
+  for (let i = 0; i < kindNames.length; i++) if (kindNames[i] === kind) return i;
+  return kindNames.push(kind) - 1;
 }
 
 /** Bits of a decision's code for its kind's number; options and the choice take `VALUE_BITS` each. */

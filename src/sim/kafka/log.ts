@@ -146,7 +146,12 @@ export class Partition {
 
 /** A group's offset per partition (committed, or where it started): an array by partition uid, not a Map. */
 export class OffsetTable {
-  private readonly offsets: (number | undefined)[] = [];
+  /**
+   * Holey from the start (`new Array(0)`): partitions are set in any order, and a table that began
+   * packed turned holey at its first gap, a change of map that threw away the delivery run compiled
+   * for the previous simulation's tables.
+   */
+  private readonly offsets: (number | undefined)[] = new Array<number | undefined>(0);
 
   get(p: Partition): number | undefined {
     return this.offsets[p.uid];
