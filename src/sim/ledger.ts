@@ -12,22 +12,31 @@ export interface LedgerEntry {
 
 /**
  * @internal A ledger entry. Its id (`m12`) is derived from its number when read, so a retained
- * message costs no id string; a model may extend this class to keep its record and its ledger entry
- * in one object (the Kafka log does).
+ * message costs no id string; a model extends this class to keep its record and its ledger entry in
+ * one object (as all three models do), and says which broker it is with a getter: a constant per
+ * model, so no field per message (a delivery streams through millions of these).
  */
-export class Entry implements LedgerEntry {
+export abstract class Entry implements LedgerEntry {
   /** 1-based position in the ledger; set when the entry is opened. */
   seq = 0;
   fate: MessageFate = 'queued';
   deliveries = 0;
+  abstract readonly broker: string;
 
-  constructor(
-    readonly broker: string,
-    readonly origin: string,
-  ) {}
+  constructor(readonly origin: string) {}
 
   get id(): string {
     return `m${this.seq}`;
+  }
+}
+
+/** An entry opened by {@link Ledger.open}, for a message no model record stands for. */
+class OpenedEntry extends Entry {
+  constructor(
+    readonly broker: string,
+    origin: string,
+  ) {
+    super(origin);
   }
 }
 
@@ -41,7 +50,7 @@ export class Ledger {
   private readonly entries: Entry[] = [];
 
   open(broker: string, origin: string): string {
-    return this.add(new Entry(broker, origin)).id;
+    return this.add(new OpenedEntry(broker, origin)).id;
   }
 
   /** @internal Opens `entry` (a fresh {@link Entry}, possibly a model's subclass) and returns it. */

@@ -20,11 +20,16 @@ export class StoredRecord extends Entry {
     readonly timestamp: number,
     message: KafkaMessage,
   ) {
-    super('kafka', origin);
+    super(origin);
     this.key = message.key;
     this.value = message.value;
     this.headers = message.headers;
     this.timestampText = message.timestamp;
+  }
+
+  /** The ledger's broker: a constant of the model, not a field per message. */
+  get broker(): string {
+    return 'kafka';
   }
 
   /**

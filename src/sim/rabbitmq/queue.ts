@@ -43,7 +43,7 @@ export class QueuedMessage extends Entry {
     /** Infinity if never. */
     expiresAt: number,
   ) {
-    super('rabbitmq', queue.name);
+    super(queue.name);
     this.properties = properties;
     this.content = content;
     this.queue = queue;
@@ -53,6 +53,11 @@ export class QueuedMessage extends Entry {
     // the ledger numbers messages in the order they are made, as `order` does.
     this.seq = order;
     this.expiresAt = expiresAt === Number.POSITIVE_INFINITY ? undefined : expiresAt;
+  }
+
+  /** The ledger's broker: a constant of the model, not a field per message. */
+  get broker(): string {
+    return 'rabbitmq';
   }
 
   /** Position in the queue: requeued messages go back where they were. */

@@ -60,7 +60,7 @@ export class StoredMessage extends Entry implements TimelineNode {
     expiresAt: number,
     duplicate: boolean,
   ) {
-    super('sqs', origin);
+    super(origin);
     this.expiresAt = expiresAt;
     this.body = body;
     this.messageId = messageId;
@@ -76,6 +76,11 @@ export class StoredMessage extends Entry implements TimelineNode {
       rare.attributes = attributes;
       rare.duplicate = duplicate;
     }
+  }
+
+  /** The ledger's broker: a constant of the model, not a field per message. */
+  get broker(): string {
+    return 'sqs';
   }
 
   /** The side object for rare fields, made on first use. */
