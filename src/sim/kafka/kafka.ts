@@ -771,7 +771,7 @@ export class SimKafka {
         result = handler({
           topic,
           partition,
-          message: record.message(p.offsetTexts[offset - p.baseOffset]!),
+          message: record.message(p.offsetText(offset)),
           heartbeat: noopHeartbeat,
           pause,
         });
@@ -914,7 +914,7 @@ export class SimKafka {
     const messages: KafkaMessage[] = [];
     for (let o = first; o <= last; o++) {
       const record = p.records[o - p.baseOffset]!;
-      messages.push(record.message(p.offsetTexts[o - p.baseOffset]!));
+      messages.push(record.message(p.offsetText(o)));
       record.entry.deliveries++;
       if (record.entry.fate === 'queued') record.entry.fate = 'in-flight';
       if (this.tracing)
