@@ -46,9 +46,14 @@ export class DecisionLog {
   private count = 0;
   /** `[kind number, options, choice]` of each decision that did not fit a code. */
   private wide: number[] = [];
-  /** The last kind recorded and its number: a model's decisions come back in the same few kinds. */
+  /**
+   * The last two kinds recorded and their numbers: a model's decisions come back in the same few
+   * kinds, often two taking turns (an SQS receive draws a reorder, then a duplicate, per message).
+   */
   private lastKind = '';
   private lastKindNumber = -1;
+  private otherKind = '';
+  private otherKindNumber = -1;
   /** The decisions as objects, built on demand and extended as new ones come. */
   private list: Decision[] = [];
   /**
@@ -171,9 +176,14 @@ export class DecisionLog {
   }
 
   private record(kind: string, options: number, choice: number): void {
-    let number = this.lastKindNumber;
-    if (kind !== this.lastKind) {
+    let number: number;
+    if (kind === this.lastKind) number = this.lastKindNumber;
+    else if (kind === this.otherKind) number = this.otherKindNumber;
+    else {
+      // A third kind: it replaces the older of the two (a hit writes nothing).
       number = kindNumber(kind);
+      this.otherKind = this.lastKind;
+      this.otherKindNumber = this.lastKindNumber;
       this.lastKind = kind;
       this.lastKindNumber = number;
     }

@@ -22,4 +22,20 @@ describe('SeededRandom', () => {
     }
     expect(negative).toBeGreaterThan(0);
   });
+
+  it('generators of one seed each keep their own state: the second one made copies the first start', () => {
+    // fromSeed works out a seed's start once and copies it into later generators of that seed.
+    const first = SeededRandom.fromSeed(1234);
+    const second = SeededRandom.fromSeed(1234);
+    const third = SeededRandom.fromSeed(1234);
+    const fromFirst: number[] = [];
+    const fromSecond: number[] = [];
+    for (let i = 0; i < 100; i++) {
+      fromFirst.push(first.nextInt32());
+      fromSecond.push(second.nextInt32(), second.nextInt32());
+    }
+    expect(fromSecond.slice(0, 100)).toEqual(fromFirst);
+    expect(third.nextInt32()).toBe(fromFirst[0]);
+    expect(new SeededRandom(1234).nextInt32()).toBe(fromFirst[0]);
+  });
 });
