@@ -4,6 +4,7 @@ import type { TraceKind } from '../trace.js';
 import type { Simulation } from '../world.js';
 import type { QueueConfig, ResolvedSqsOptions } from './options.js';
 import { SQS_LIMITS } from './options.js';
+import { Deque } from './deque.js';
 import { Timeline, type TimelineNode } from './timeline.js';
 import type { MessageAttributeValue } from './types.js';
 
@@ -227,61 +228,6 @@ export class QueueHost {
 
   nextReceipt(): number {
     return ++this.#receipt;
-  }
-}
-
-/** A FIFO over an array with a moving head (Array#shift and #splice copy large arrays); removal from the middle is rare. @internal */
-export class Deque<T> {
-  private items: T[] = [];
-  private head = 0;
-
-  get length(): number {
-    return this.items.length - this.head;
-  }
-  push(item: T): void {
-    this.items.push(item);
-  }
-  at(index: number): T | undefined {
-    return this.items[this.head + index];
-  }
-  removeAt(index: number): T | undefined {
-    if (index === 0) {
-      const item = this.items[this.head];
-      this.items[this.head++] = undefined as T;
-      if (this.head > 1024 && this.head * 2 > this.items.length) {
-        // Moved down in place, not sliced: a large queue's new array would land in the old generation.
-        const items = this.items;
-        const head = this.head;
-        const left = items.length - head;
-        for (let i = 0; i < left; i++) items[i] = items[i + head]!;
-        items.length = left;
-        this.head = 0;
-      }
-      return item;
-    }
-    return this.items.splice(this.head + index, 1)[0];
-  }
-  /** Removes the item at `index` in O(1) by moving the head item into its place (order is best-effort anyway). */
-  takeSwapped(index: number): T | undefined {
-    if (index > 0) {
-      const at = this.head + index;
-      const item = this.items[at]!;
-      this.items[at] = this.items[this.head]!;
-      this.items[this.head] = item;
-    }
-    return this.removeAt(0);
-  }
-  indexOf(item: T): number {
-    // Mostly the head (a FIFO group's oldest message is the one deleted): no search, no call.
-    if (this.items[this.head] === item && this.head < this.items.length) return 0;
-    const i = this.items.indexOf(item, this.head);
-    return i < 0 ? -1 : i - this.head;
-  }
-  clear(): T[] {
-    const all = this.items.slice(this.head);
-    this.items = [];
-    this.head = 0;
-    return all;
   }
 }
 
