@@ -1,3 +1,5 @@
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { describe, expect, it } from 'vitest';
 import { createSimulation, DivergenceError } from '../public/sim.js';
 
@@ -124,6 +126,42 @@ describe('timers across runs', () => {
     sim.schedule(0, 'clear', () => clearTimeout(id));
     await sim.runUntilIdle();
     expect(fired).toBe(false);
+  });
+});
+
+describe('after the last run', () => {
+  it('virtual globals kept from a run follow that simulation while it lives', async () => {
+    const sim = createSimulation({ seed: 1, startMs: 5_000 });
+    let KeptDate: DateConstructor | undefined;
+    let keptSetTimeout: typeof setTimeout | undefined;
+    sim.schedule(250, 'keep', () => {
+      KeptDate = Date;
+      keptSetTimeout = setTimeout;
+    });
+    await sim.runUntilIdle();
+    expect(KeptDate!.now()).toBe(5_250);
+    // A timer set through the kept function after the run is the simulation's, and fires in its next run.
+    const fired: number[] = [];
+    keptSetTimeout!(() => fired.push(sim.now()), 30);
+    await sim.runUntilIdle();
+    expect(fired).toEqual([5_280]);
+  });
+
+  it('a finished simulation is not kept alive by the virtual globals, and kept ones read its last time', async () => {
+    setFlagsFromString('--expose-gc');
+    const collect = runInNewContext('gc') as () => void;
+    const kept: { Date?: DateConstructor; world?: WeakRef<object> } = {};
+    await (async () => {
+      const sim = createSimulation({ seed: 1, startMs: 9_000 });
+      sim.schedule(40, 'keep', () => (kept.Date = Date));
+      await sim.runUntilIdle();
+      kept.world = new WeakRef(sim);
+    })();
+    // A WeakRef keeps its target until the job that made or read it ends.
+    await new Promise((resolve) => setImmediate(resolve));
+    collect();
+    expect(kept.world!.deref()).toBeUndefined();
+    expect(kept.Date!.now()).toBe(9_040);
   });
 });
 

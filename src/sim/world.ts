@@ -5,7 +5,7 @@ import { Ledger } from './ledger.js';
 import { randomSeed, SeededRandom } from './random.js';
 import { Scheduler, type Task } from './scheduler.js';
 import { Trace } from './trace.js';
-import { installVirtualGlobals, realTimers } from './virtual-globals.js';
+import { installVirtualGlobals, realTimers, type VirtualTime } from './virtual-globals.js';
 
 export interface SimulationOptions {
   /** Seed of the run; a failure prints it. Default: random. */
@@ -154,15 +154,7 @@ export class Simulation {
       );
     }
     this.running = true;
-    const uninstall = installVirtualGlobals({
-      now: () => this.clock,
-      setTimer: (delay, callback, repeat) => this.setTimer(delay, callback, repeat),
-      clearTimer: (id) => this.clearTimer(id),
-      random: () => {
-        this.leaks.mathRandom++;
-        return this.random.nextFloat();
-      },
-    });
+    const uninstall = installVirtualGlobals((this.#time ??= this.virtualTime()));
     const maxSteps = options.maxSteps ?? Number.POSITIVE_INFINITY;
     const until = options.untilMs ?? Number.POSITIVE_INFINITY;
     let ran = 0;
@@ -213,6 +205,24 @@ export class Simulation {
     if (full && this.inFlight.size > 0) {
       await new Promise<void>((resolve) => realTimers.setImmediate(resolve));
     }
+  }
+
+  /**
+   * What the virtual globals read while this world runs, made at its first run and kept: after the
+   * run they follow it for as long as this world is alive (they hold it weakly).
+   */
+  #time: VirtualTime | undefined;
+
+  private virtualTime(): VirtualTime {
+    return {
+      now: () => this.clock,
+      setTimer: (delay, callback, repeat) => this.setTimer(delay, callback, repeat),
+      clearTimer: (id) => this.clearTimer(id),
+      random: () => {
+        this.leaks.mathRandom++;
+        return this.random.nextFloat();
+      },
+    };
   }
 
   private readonly timers = new Map<number, Task>();
