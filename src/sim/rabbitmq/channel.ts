@@ -201,13 +201,14 @@ export class SimChannel {
   }
 
   ack(message: AmqpSettleable, allUpTo = false): void {
-    if (this.state.closed !== undefined) this.ensureOpen('ack a message');
+    const state = this.state;
+    if (state.closed !== undefined) this.ensureOpen('ack a message');
     // tagOf() written out: inside a delivery run, this and the handler must be all the message
     // reaches for V8 to leave it unallocated, and V8 picks what to inline within a budget, by call
     // counts that tie here. One call fewer to win keeps the message from escaping into tagOf().
     const tag = (message as Partial<AmqpSettleable> | undefined)?.fields?.deliveryTag;
     if (typeof tag !== 'number') throw notDelivered();
-    this.rabbit.ack(this.state, tag, allUpTo);
+    this.rabbit.ack(state, tag, allUpTo);
   }
 
   /** Negative ack: requeue (default; redelivered=true, back at its position) or dead-letter with reason `rejected`. */

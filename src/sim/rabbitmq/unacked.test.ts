@@ -114,3 +114,32 @@ describe('UnackedWindow consumers', () => {
     expect(window.delete(8)).toBeUndefined();
   });
 });
+
+describe('UnackedWindow.takeOnly', () => {
+  const consumer = (tag: string) => ({ tag }) as Consumer;
+
+  it('takes the lone delivery of its tag with its consumer, and changes nothing otherwise', () => {
+    const window = new UnackedWindow();
+    const a = consumer('a');
+    expect(window.takeOnly(1)).toBeUndefined(); // empty
+    window.set(1, message(1), a);
+    expect(window.takeOnly(2)).toBeUndefined(); // another tag
+    expect(window.size).toBe(1);
+    expect(window.takeOnly(1)?.tag).toBe(1);
+    expect(window.takenConsumer).toBe(a);
+    expect(window.size).toBe(0);
+    expect(window.get(1)).toBeUndefined();
+    expect(window.takeOnly(1)).toBeUndefined(); // taken once
+    // By basic.get: no consumer.
+    window.set(2, message(2));
+    expect(window.takeOnly(2)?.tag).toBe(2);
+    expect(window.takenConsumer).toBeUndefined();
+    // Two out: the array part is left to get() and delete(), as it was.
+    window.set(3, message(3), a);
+    window.set(4, message(4), a);
+    expect(window.takeOnly(3)).toBeUndefined();
+    expect(window.takeOnly(4)).toBeUndefined();
+    expect(window.size).toBe(2);
+    expect(window.upTo().map((m) => m.tag)).toEqual([3, 4]);
+  });
+});

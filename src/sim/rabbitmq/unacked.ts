@@ -61,6 +61,24 @@ export class UnackedWindow {
     return index >= this.head && index < this.end ? this.slots[index] : undefined;
   }
 
+  /**
+   * Removes `tag` when it is the lone delivery and returns its message (its consumer is then
+   * {@link takenConsumer}); otherwise returns undefined and changes nothing. delete() and get() in
+   * one look, for the ack's short path.
+   */
+  takeOnly(tag: number): QueuedMessage | undefined {
+    const only = this.only;
+    if (only === undefined || tag !== this.onlyTag) return undefined;
+    this.only = undefined;
+    this.size = 0;
+    return only;
+  }
+
+  /** The consumer of the delivery that {@link takeOnly} last removed (undefined for basic.get). */
+  get takenConsumer(): Consumer | undefined {
+    return this.onlyConsumer;
+  }
+
   /** The consumer that `tag` was delivered to (undefined for basic.get or an unknown tag). */
   consumerOf(tag: number): Consumer | undefined {
     if (this.only !== undefined) return tag === this.onlyTag ? this.onlyConsumer : undefined;
