@@ -26,13 +26,17 @@ export const realTimers = real;
 
 let installed: VirtualTime | undefined;
 /**
- * After a run, the time of the simulation that ran last, held weakly: a virtual timer or `Date` that
- * code kept from inside a run follows the simulation installed last (not the one it was taken in)
- * for as long as that simulation is alive. Held strongly, it kept the whole last world alive after
- * its test was done with it — in a benchmark, a million records and 340 MB that every later
- * collection had to go through.
+ * After a run, the time of the simulation that ran last: a virtual timer or `Date` that code kept
+ * from inside a run follows the simulation installed last (not the one it was taken in) for as long
+ * as that simulation is alive. A large world is held weakly (`lastLarge`): held strongly, the last
+ * one stayed alive after its test was done with it — in a benchmark, a million records and 340 MB
+ * that every later collection had to go through. A small one is held strongly (`lastSmall`), until
+ * the next run: a weak reference keeps its target until the end of the job that made it, and the
+ * explorer runs thousands of worlds within one job, so a WeakRef per run kept all of them alive
+ * and halved its speed.
  */
-let last: WeakRef<VirtualTime> | undefined;
+let lastSmall: VirtualTime | undefined;
+let lastLarge: WeakRef<VirtualTime> | undefined;
 /** The clock of the simulation that ran last, as its run ended. */
 let lastClock = 0;
 /**
@@ -45,7 +49,7 @@ const gone: VirtualTime = {
   clearTimer: () => {},
   random: () => real.mathRandom(),
 };
-const timeNow = (): VirtualTime => installed ?? last?.deref() ?? gone;
+const timeNow = (): VirtualTime => installed ?? lastSmall ?? lastLarge?.deref() ?? gone;
 
 // Made once, not per run: a class and its closures per run cost a kilobyte and a microsecond in the
 // explorer, which runs a world per schedule.
@@ -97,11 +101,13 @@ function put(set: Swapped): void {
   performance.now = set.performanceNow;
   Math.random = set.mathRandom;
 }
-const uninstall = () => {
+/** Ends a run; `large`: the world holds enough that it must not be kept alive after it. */
+const uninstall = (large: boolean) => {
   put(real);
   if (installed !== undefined) {
     lastClock = installed.now();
-    last = new WeakRef(installed);
+    lastSmall = large ? undefined : installed;
+    lastLarge = large ? new WeakRef(installed) : undefined;
   }
   installed = undefined;
 };
@@ -111,10 +117,10 @@ const uninstall = () => {
  * with virtual, seeded ones for the duration of a run, so handlers that read the time or sleep see simulated time.
  * Test runners capture their own timers at start-up and are unaffected. `time` should live as long as
  * its simulation (one object per simulation, not per run): it is what kept virtual globals follow
- * after the run, weakly.
+ * after the run, weakly for a large world.
  * @internal
  */
-export function installVirtualGlobals(time: VirtualTime): () => void {
+export function installVirtualGlobals(time: VirtualTime): (large: boolean) => void {
   if (installed && installed !== time) {
     throw new EventproofError(
       'SIM_CONFIG',

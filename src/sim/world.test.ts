@@ -147,12 +147,15 @@ describe('after the last run', () => {
     expect(fired).toEqual([5_280]);
   });
 
-  it('a finished simulation is not kept alive by the virtual globals, and kept ones read its last time', async () => {
+  it('a finished large simulation is not kept alive by the virtual globals, and kept ones read its last time', async () => {
     setFlagsFromString('--expose-gc');
     const collect = runInNewContext('gc') as () => void;
     const kept: { Date?: DateConstructor; world?: WeakRef<object> } = {};
     await (async () => {
       const sim = createSimulation({ seed: 1, startMs: 9_000 });
+      // Large: 10,000 messages (a small world is held until the next run, as a weak reference per
+      // run would cost the explorer too much).
+      for (let i = 0; i < 10_000; i++) sim.ledger.open('test', 'here');
       sim.schedule(40, 'keep', () => (kept.Date = Date));
       await sim.runUntilIdle();
       kept.world = new WeakRef(sim);

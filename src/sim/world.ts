@@ -7,6 +7,12 @@ import { Scheduler, type Task } from './scheduler.js';
 import { Trace } from './trace.js';
 import { installVirtualGlobals, realTimers, type VirtualTime } from './virtual-globals.js';
 
+/**
+ * Messages from which a world counts as large: after its run, the virtual globals hold it weakly so
+ * that it can be collected as soon as its test lets go of it (see virtual-globals.ts).
+ */
+const LARGE_WORLD_MESSAGES = 10_000;
+
 export interface SimulationOptions {
   /** Seed of the run; a failure prints it. Default: random. */
   readonly seed?: number;
@@ -184,7 +190,7 @@ export class Simulation {
       }
       if (Number.isFinite(until) && this.clock < until) this.clock = until;
     } finally {
-      uninstall();
+      uninstall(this.ledger.count() >= LARGE_WORLD_MESSAGES);
       this.running = false;
     }
     const idle = this.scheduler.peek() === undefined;
