@@ -136,14 +136,28 @@ export class DecisionLog {
 
   /** True with `probability`, recorded as a two-way decision (1 = happened). */
   chance(kind: string, probability: number): boolean {
+    // The common case first and short (a delivery loop inlines this, within V8's inlining budget):
+    // a probability strictly between 0 and 1, drawn from the seeded generator.
+    if (!(probability > 0 && probability < 1) || this.replay !== undefined || this.chooser !== undefined)
+      return this.chanceOther(kind, probability);
+    // choose() with weights [1 - p, p], without the array: the same arithmetic, so the same outcome.
+    const no = 1 - probability;
+    // nextFloat(), spelled out so that no float crosses a call (see SeededRandom.nextInt32).
+    const float = (this.random.nextInt32() >>> 0) / 4294967296;
+    const choice = float * (0 + no + probability) - no < 0 ? 0 : 1;
+    this.record(kind, 2, choice);
+    return choice === 1;
+  }
+
+  /** `chance` for everything else: a certain or impossible outcome, a replay, an explorer's chooser. */
+  private chanceOther(kind: string, probability: number): boolean {
     if (probability <= 0) return false;
     if (probability >= 1) return this.choose(kind, 2, [0, 1]) === 1;
     if (this.replay || this.chooser) {
       return this.choose(kind, 2, this.weightsOf(probability)) === 1;
     }
-    // choose() with weights [1 - p, p], without the array: the same arithmetic, so the same outcome.
+    // Not a number: drawn as before, with the same arithmetic as the common case.
     const no = 1 - probability;
-    // nextFloat(), spelled out so that no float crosses a call (see SeededRandom.nextInt32).
     const float = (this.random.nextInt32() >>> 0) / 4294967296;
     const choice = float * (0 + no + probability) - no < 0 ? 0 : 1;
     this.record(kind, 2, choice);
@@ -176,35 +190,48 @@ export class DecisionLog {
   }
 
   private record(kind: string, options: number, choice: number): void {
-    let number: number;
-    if (kind === this.lastKind) number = this.lastKindNumber;
-    else if (kind === this.otherKind) number = this.otherKindNumber;
-    else {
-      // A third kind: it replaces the older of the two (a hit writes nothing).
-      number = kindNumber(kind);
-      this.otherKind = this.lastKind;
-      this.otherKindNumber = this.lastKindNumber;
-      this.lastKind = kind;
-      this.lastKindNumber = number;
-    }
-    let code: number;
-    if (number <= KIND_MASK && options <= VALUE_MASK) {
-      // Kind, options and choice in one integer of at most 30 bits (choice < options).
-      code = number | (options << KIND_BITS) | (choice << (KIND_BITS + VALUE_BITS));
-    } else {
-      code = -(this.wide.length / 3) - 1;
-      this.wide.push(number, options, choice);
-    }
+    // Kept short, like chance(): what is rare (a third kind, a decision too big to pack, a new
+    // chunk) is done out of line.
+    const number =
+      kind === this.lastKind
+        ? this.lastKindNumber
+        : kind === this.otherKind
+          ? this.otherKindNumber
+          : this.newKind(kind);
+    const code =
+      number <= KIND_MASK && options <= VALUE_MASK
+        ? // Kind, options and choice in one integer of at most 30 bits (choice < options).
+          number | (options << KIND_BITS) | (choice << (KIND_BITS + VALUE_BITS))
+        : this.wideCode(number, options, choice);
     if (this.count++ < FIRST_CODES) {
       this.codes.push(code);
       return;
     }
-    if (this.chunkUsed === this.chunk.length) {
-      this.chunk = new Int32Array(CHUNK_CODES);
-      this.chunks.push(this.chunk);
-      this.chunkUsed = 0;
-    }
+    if (this.chunkUsed === this.chunk.length) this.newChunk();
     this.chunk[this.chunkUsed++] = code;
+  }
+
+  /** A kind that is neither of the last two: it replaces the older of them (a hit writes nothing). */
+  private newKind(kind: string): number {
+    const number = kindNumber(kind);
+    this.otherKind = this.lastKind;
+    this.otherKindNumber = this.lastKindNumber;
+    this.lastKind = kind;
+    this.lastKindNumber = number;
+    return number;
+  }
+
+  /** The code of a decision too big to pack: it points into `wide`. */
+  private wideCode(number: number, options: number, choice: number): number {
+    const code = -(this.wide.length / 3) - 1;
+    this.wide.push(number, options, choice);
+    return code;
+  }
+
+  private newChunk(): void {
+    this.chunk = new Int32Array(CHUNK_CODES);
+    this.chunks.push(this.chunk);
+    this.chunkUsed = 0;
   }
 }
 
