@@ -215,7 +215,8 @@ export class Simulation {
 
   /**
    * What the virtual globals read while this world runs, made at its first run and kept: after the
-   * run they follow it for as long as this world is alive (they hold it weakly).
+   * run they follow it while this world is alive (a large world weakly, a small one until the next
+   * run), so it must live exactly as long as the world.
    */
   #time: VirtualTime | undefined;
 
