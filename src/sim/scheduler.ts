@@ -19,8 +19,16 @@ export class Scheduler {
     return this.heap.length;
   }
 
-  push(time: number, label: string, run: () => unknown): Task {
-    const task: Task = { time, seq: this.seq++, label, run, cancelled: false };
+  /**
+   * A task's place among the tasks due at the same moment, taken now for a task pushed later (or
+   * never): pushed with it, the task runs exactly where it would have, had it been pushed now.
+   */
+  reserve(): number {
+    return this.seq++;
+  }
+
+  push(time: number, label: string, run: () => unknown, seq = this.seq++): Task {
+    const task: Task = { time, seq, label, run, cancelled: false };
     const heap = this.heap;
     heap.push(task);
     let i = heap.length - 1;

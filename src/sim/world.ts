@@ -101,6 +101,20 @@ export class Simulation {
     return this.scheduler.push(this.clock + delayMs, label, run);
   }
 
+  /**
+   * @internal A place in the order of tasks, for a task that may be scheduled later, in the same
+   * synchronous stretch, with `scheduleReserved`: it then runs where it would have, had it been
+   * scheduled now. A model uses it for a task it would often schedule and cancel at once.
+   */
+  reserve(): number {
+    return this.scheduler.reserve();
+  }
+
+  /** @internal Schedules at `time` (not before now) a task in the place `reserve` gave it. */
+  scheduleReserved(seq: number, time: number, label: string, run: () => unknown): Task {
+    return this.scheduler.push(time, label, run, seq);
+  }
+
   cancel(task: Task): void {
     task.cancelled = true;
   }

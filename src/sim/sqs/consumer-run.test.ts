@@ -240,6 +240,28 @@ describe('SQS consumer: several receives in one step, fused when untraced', () =
     expect(w.sim.ledger.all().every((e) => e.fate === 'acked')).toBe(true);
   });
 
+  it('keeps the visibility timer ahead of a task a handler schedules for the same moment', async () => {
+    // The untraced run keeps a receive in hand, out of the timeline, but must arm the timer when the
+    // traced run does: at the receive, before any handler, so the timer runs first at that moment.
+    const w = await bothWays(async (w) => {
+      await fill(w, 10);
+      let thrown = false;
+      w.sqs.consume(
+        w.QueueUrl,
+        (m) => {
+          if (m.Body !== 'm3' || thrown) return;
+          thrown = true;
+          w.sim.schedule(2_000, 'probe', () => void w.log.push(w.sim.ledger.get('m3')?.fate));
+          throw new Error('boom');
+        },
+        { batchSize: 10, visibilityTimeout: 2 },
+      );
+      await w.sim.runUntilIdle();
+    });
+    // The timer made m3 visible again just before the probe looked.
+    expect(w.log[0]).toBe('queued');
+  });
+
   it('shows a handler the queue as it is at that message: the rest of the batch in flight', async () => {
     const w = await bothWays(async (w) => {
       await fill(w, 25);

@@ -87,7 +87,7 @@ export class SqsConsumer {
   /**
    * Nothing is traced, a receive asks for no attributes and a handler's return does not decide the
    * delete: then, while no fault is active, a receive and each delete take the fused paths
-   * (`SimQueue.takeQuiet`, and the success branch inlined in `#handleEach`).
+   * (`SimQueue.takeInHand`, and the success branch inlined in `#handleEach`).
    */
   readonly #quiet: boolean;
 
@@ -232,8 +232,10 @@ export class SqsConsumer {
     const buffer = this.#buffer;
     const n =
       this.#quiet && sim.faults.active.length === 0
-        ? queue.takeQuiet(buffer, this.#max, this.#visibilityMs)
+        ? queue.takeInHand(buffer, this.#max, this.#visibilityMs)
         : this.sqs.takeForConsumer(queue, buffer, this.#max, this.#visibilityMs);
+    // A batch handler deletes through the timeline: its messages go in at once.
+    if (this.#batch) queue.settleHand();
     if (n === 0) {
       if (!this.#parked) {
         this.#parked = true;
@@ -241,8 +243,14 @@ export class SqsConsumer {
       }
       return false;
     }
-    if (this.#batch) this.#handleBatch(n);
-    else this.#handleEach(n);
+    try {
+      if (this.#batch) this.#handleBatch(n);
+      else this.#handleEach(n);
+    } finally {
+      // The messages whose handlers did not delete them now (failed, async, crashed) go into the
+      // timeline; a no-op after the non-quiet take.
+      queue.settleHand();
+    }
     return true;
   }
 
@@ -303,7 +311,7 @@ export class SqsConsumer {
         // crashed, no fault to draw, and the receive still current (so the delete is valid on
         // either queue type).
         this.processed++;
-        queue.remove(stored);
+        queue.removeFromHand(stored);
         stored.entry.fate = 'acked';
       } else {
         this.#succeeded(

@@ -249,7 +249,19 @@ export class SimQueue {
   readonly ready = new Deque<StoredMessage>();
   private readonly readyGroups = new Deque<FifoGroup>();
   readonly delayed = new Timeline<StoredMessage>();
-  readonly inFlight = new Timeline<StoredMessage>();
+  readonly #inFlight = new Timeline<StoredMessage>();
+  /**
+   * A quiet consumer's receive while its handlers run (`takeInHand`): messages in flight but not yet
+   * in the timeline, `hand[handFrom..handTo)`. Undefined when nothing is in hand.
+   */
+  #hand: StoredMessage[] | undefined;
+  #handFrom = 0;
+  #handTo = 0;
+  /** Messages in hand not yet removed: with the timeline's, what decides when the timer goes. */
+  #handLive = 0;
+  /** The timer's place in the scheduler when it is reserved for the hand (`armForHand`), or -1. */
+  #reservedSeq = -1;
+  #reservedAt = 0;
   // Tables made on first use: FIFO groups and deduplication only on FIFO queues, the receipt-handle
   // index only once a handle is read. A scenario makes its queues anew for every schedule.
   #groups: Map<string, FifoGroup> | undefined;
@@ -265,6 +277,8 @@ export class SimQueue {
   private serveTask: Task | undefined;
   private readonly onTimer = () => this.fire();
   private readonly onServe = () => this.serveWaiters();
+  /** The labels of the queue's tasks, made once: the timer is armed at every receive. */
+  readonly #labels: { readonly timer: string; readonly serve: string };
 
   constructor(
     private readonly host: QueueHost,
@@ -276,6 +290,7 @@ export class SimQueue {
     readonly createdAt: number,
   ) {
     this.modifiedAt = createdAt;
+    this.#labels = { timer: `sqs ${name} timer`, serve: `sqs ${name} serve` };
   }
 
   /** What a send to this queue is called in its errors; made once per queue, not per send. */
@@ -283,6 +298,16 @@ export class SimQueue {
     return (this.#sendAction ??= `send a message to '${this.name}'`);
   }
   #sendAction: string | undefined;
+
+  /**
+   * The messages in flight, earliest due first. Reading it puts the messages in hand in first, so
+   * whatever looks at or changes the timeline — a receive, a delete by handle, a visibility change,
+   * the counts, the timer — sees every message in flight, in the order they were received.
+   */
+  get inFlight(): Timeline<StoredMessage> {
+    if (this.#hand !== undefined) this.settleHand();
+    return this.#inFlight;
+  }
 
   get groups(): Map<string, FifoGroup> {
     return (this.#groups ??= new Map());
@@ -343,7 +368,7 @@ export class SimQueue {
   /** Schedules serving the waiters when someone waits and a receive would find something. */
   private wake(): void {
     if (this.waiters.length > 0 && this.serveTask === undefined && this.available())
-      this.serveTask = this.host.sim.schedule(0, `sqs ${this.name} serve`, this.onServe);
+      this.serveTask = this.host.sim.schedule(0, this.#labels.serve, this.onServe);
   }
 
   private queueGroup(group: FifoGroup): void {
@@ -354,6 +379,7 @@ export class SimQueue {
 
   /** Takes a message out of the queue for good: deleted, dead-lettered, expired or purged. */
   remove(message: StoredMessage): void {
+    if (this.#hand !== undefined) this.settleHand();
     const state = message.state;
     if (state === State.Gone) return;
     if (state === State.InFlight) this.inFlight.remove(message);
@@ -373,16 +399,19 @@ export class SimQueue {
     message.state = State.Gone;
     if (message.rare?.indexed === true) this.live.delete(message.serial);
     const group = message.group;
-    if (group) {
-      if (state === State.InFlight) group.inFlight--;
-      const index = group.messages.indexOf(message);
-      if (index >= 0) group.messages.removeAt(index);
-      if (group.messages.length === 0) {
-        if (group.inFlight === 0) this.groups.delete(group.id);
-      } else if (group.inFlight === 0 && group.messages.at(0)!.state === State.Visible) {
-        this.queueGroup(group);
-        this.wake();
-      }
+    if (group) this.leaveGroup(group, message, state);
+  }
+
+  /** Takes a removed message out of its FIFO group, which is queued again if it can be received. */
+  private leaveGroup(group: FifoGroup, message: StoredMessage, state: State): void {
+    if (state === State.InFlight) group.inFlight--;
+    const index = group.messages.indexOf(message);
+    if (index >= 0) group.messages.removeAt(index);
+    if (group.messages.length === 0) {
+      if (group.inFlight === 0) this.groups.delete(group.id);
+    } else if (group.inFlight === 0 && group.messages.at(0)!.state === State.Visible) {
+      this.queueGroup(group);
+      this.wake();
     }
   }
 
@@ -459,11 +488,76 @@ export class SimQueue {
   /**
    * `take` for a consumer (no short poll) when nothing is traced and no fault is active: the same
    * steps in the same order with the same decisions, fused into one method, since at this size a
-   * call per step costs more than the step. Every message of one take is due at the same moment, so
-   * the timer is armed once, after the first delivery: nothing between deliveries moves a timeline's
-   * head, so the arms after it would each find the timer already set for that moment.
+   * call per step costs more than the step.
+   *
+   * The messages taken are in flight but held in hand, in `out`, instead of in the timeline: the
+   * consumer runs their handlers synchronously next, and each one that succeeds is deleted with
+   * `removeFromHand`, so most never enter the timeline, and the visibility timer is never armed for
+   * timeline before then (`inFlight`) settles the hand first. Nothing in this method reads it after
+   * the first delivery, so the hand is registered once, at the end.
+   *
+   * Everything else happens when it did with the timeline: the timer is armed at the first delivery
+   * counting the hand's due time, and cancelled when the last message in flight is removed, so every
+   * task keeps its place in the scheduler. The messages left in hand enter the timeline when it is
+   * next read, before anything else can enter it, so its order is the same too.
    */
-  takeQuiet(out: StoredMessage[], max: number, visibilityMs: number): number {
+  takeInHand(out: StoredMessage[], max: number, visibilityMs: number): number {
+    if (this.#hand !== undefined) this.settleHand();
+    const n = this.takeQuiet(out, max, visibilityMs);
+    if (n > 0) {
+      this.#hand = out;
+      this.#handFrom = 0;
+      this.#handTo = n;
+      this.#handLive = n;
+    }
+    return n;
+  }
+
+  /** Puts the messages in hand that are still in flight into the timeline, in order, and arms the timer. */
+  settleHand(): void {
+    const hand = this.#hand;
+    if (hand === undefined) return;
+    this.#hand = undefined;
+    for (let i = this.#handFrom; i < this.#handTo; i++) {
+      const message = hand[i]!;
+      if (message.state === State.InFlight) this.#inFlight.insert(message);
+    }
+    if (this.#reservedSeq >= 0) {
+      this.timer = this.host.sim.scheduleReserved(
+        this.#reservedSeq,
+        this.#reservedAt,
+        this.#labels.timer,
+        this.onTimer,
+      );
+      this.#reservedSeq = -1;
+    }
+  }
+
+  /**
+   * `remove` for a message in hand whose handler succeeded: it is not in the timeline, so there is
+   * nothing to take it out of. Falls back to `remove` when the hand was settled meanwhile.
+   */
+  removeFromHand(message: StoredMessage): void {
+    if (this.#hand === undefined) {
+      this.remove(message);
+      return;
+    }
+    // As remove(): nothing left to time, no timer.
+    if (--this.#handLive === 0 && this.#inFlight.size === 0 && this.delayed.size === 0) {
+      if (this.timer !== undefined) {
+        this.host.sim.cancel(this.timer);
+        this.timer = undefined;
+      }
+      this.#reservedSeq = -1;
+    }
+    message.state = State.Gone;
+    if (message.rare?.indexed === true) this.live.delete(message.serial);
+    const group = message.group;
+    if (group) this.leaveGroup(group, message, State.InFlight);
+  }
+
+  /** The messages of one receive, in flight (see `takeInHand`). */
+  private takeQuiet(out: StoredMessage[], max: number, visibilityMs: number): number {
     const host = this.host;
     const sim = host.sim;
     const now = sim.now();
@@ -503,7 +597,7 @@ export class SimQueue {
           this.deliverQuiet(message, now, dueAt);
           if (!armed) {
             armed = true;
-            this.arm();
+            this.armForHand(dueAt);
           }
           out[n++] = message;
           i++;
@@ -529,7 +623,7 @@ export class SimQueue {
       this.deliverQuiet(message, now, dueAt);
       if (!armed) {
         armed = true;
-        this.arm();
+        this.armForHand(dueAt);
       }
       out[n++] = message;
       if (duplicateRate > 0 && decisions.chance('sqs:duplicate', duplicateRate)) this.duplicate(message);
@@ -537,12 +631,11 @@ export class SimQueue {
     return n;
   }
 
-  /** deliver(), untraced, for `takeQuiet`: the caller arms the visibility timer once per receive. */
+  /** deliver(), untraced, for `takeQuiet`: the message stays in hand, out of the timeline. */
   private deliverQuiet(message: StoredMessage, now: number, dueAt: number): void {
     message.received(now);
     message.receipt = this.host.nextReceipt();
     message.dueAt = dueAt;
-    this.inFlight.insert(message);
     const entry = message.entry;
     entry.fate = 'in-flight';
     entry.deliveries++;
@@ -711,8 +804,34 @@ export class SimQueue {
     }
   }
 
+  /**
+   * arm() at the first delivery of a receive taken into hand, due at `dueAt`. When nothing is due
+   * sooner, the timer's task only takes its place in the scheduler's order now (`Simulation.reserve`)
+   * and is scheduled when the hand is settled; a handler that deletes the last message in flight
+   * drops it, where the task would have been cancelled. Most receives are deleted whole by their
+   * handlers, and a task made and cancelled at every receive cost more than the rest of it.
+   */
+  private armForHand(dueAt: number): void {
+    const delayed = this.delayed.head;
+    const inFlight = this.#inFlight.head;
+    let next = dueAt;
+    if (delayed !== undefined && delayed.dueAt < next) next = delayed.dueAt;
+    if (inFlight !== undefined && inFlight.dueAt < next) next = inFlight.dueAt;
+    const timer = this.timer;
+    if (timer !== undefined && !timer.cancelled && timer.time <= next) return;
+    if (timer !== undefined) this.host.sim.cancel(timer);
+    this.timer = undefined;
+    if (next < dueAt) {
+      this.timer = this.host.sim.schedule(next - this.host.sim.now(), this.#labels.timer, this.onTimer);
+      return;
+    }
+    this.#reservedSeq = this.host.sim.reserve();
+    this.#reservedAt = dueAt;
+  }
+
   /** Keeps one scheduler task, at the earliest moment something becomes visible. */
   arm(): void {
+    if (this.#hand !== undefined) this.settleHand();
     const delayed = this.delayed.head;
     const inFlight = this.inFlight.head;
     let next = delayed === undefined ? Number.POSITIVE_INFINITY : delayed.dueAt;
@@ -723,7 +842,7 @@ export class SimQueue {
     this.timer =
       next === Number.POSITIVE_INFINITY
         ? undefined
-        : this.host.sim.schedule(next - this.host.sim.now(), `sqs ${this.name} timer`, this.onTimer);
+        : this.host.sim.schedule(next - this.host.sim.now(), this.#labels.timer, this.onTimer);
   }
 
   private fire(): void {
@@ -763,6 +882,7 @@ export class SimQueue {
 
   /** Wakes every waiter with nothing, for a deleted queue. */
   dropWaiters(): Waiter[] {
+    if (this.#hand !== undefined) this.settleHand();
     const all = this.waiters;
     this.waiters = [];
     if (this.timer) this.host.sim.cancel(this.timer);
