@@ -62,6 +62,8 @@ export class DecisionLog {
    */
   private readonly probabilities: number[] = [];
   private readonly weights: (readonly number[])[] = [];
+  /** The weights of `firstOf`'s options for each window and probability seen (a handful). */
+  private readonly windows = new Map<string, readonly number[]>();
 
   constructor(
     private readonly random: SeededRandom,
@@ -147,6 +149,38 @@ export class DecisionLog {
     const choice = float * (0 + no + probability) - no < 0 ? 0 : 1;
     this.record(kind, 2, choice);
     return choice === 1;
+  }
+
+  /**
+   * Which of the next `window` opportunities, each happening independently with `probability`, is
+   * the first where it happens: 1 to `window`, or 0 when it happens at none of them. One decision
+   * among `window + 1` options (see `RecurringChance`); none is recorded when it cannot happen.
+   * `logMiss` is `Math.log1p(-probability)`, which a caller asking often can work out once.
+   */
+  firstOf(kind: string, window: number, probability: number, logMiss = Math.log1p(-probability)): number {
+    if (!(probability > 0)) return 0;
+    if (!(probability < 1) || this.replay !== undefined || this.chooser !== undefined)
+      return this.choose(kind, window + 1, this.windowWeights(window, probability));
+    // The geometric distribution's inverse: k misses before the first hit with probability
+    // (1 - p)^k p. `uniform` is in (0, 1]; Math.log is V8's port of fdlibm, the same on every platform.
+    const uniform = 1 - (this.random.nextInt32() >>> 0) / 4294967296;
+    const first = Math.floor(Math.log(uniform) / logMiss) + 1;
+    const choice = first > window ? 0 : first;
+    this.record(kind, window + 1, choice);
+    return choice;
+  }
+
+  /** The weights of `firstOf`'s options: none in the window, then the first at 1, 2, … */
+  private windowWeights(window: number, probability: number): readonly number[] {
+    const key = `${window}:${probability}`;
+    let weights = this.windows.get(key);
+    if (weights === undefined) {
+      const list = [(1 - probability) ** window];
+      for (let k = 1; k <= window; k++) list.push((1 - probability) ** (k - 1) * probability);
+      weights = list;
+      if (this.windows.size < 8) this.windows.set(key, weights);
+    }
+    return weights;
   }
 
   /** `chance` for everything else: a certain or impossible outcome, a replay, an explorer's chooser. */

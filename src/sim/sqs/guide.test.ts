@@ -267,11 +267,12 @@ describe('docs/sim-sqs.md', () => {
     const first = await run({ seed: 3 });
     expect(first.order).toMatchInlineSnapshot(`
       [
-        "m0",
-        "m2",
-        "m4",
-        "m1",
         "m3",
+        "m2",
+        "m1",
+        "m4",
+        "m4",
+        "m0",
       ]
     `);
     // Every anomaly was a recorded decision: replaying them gives the same run.

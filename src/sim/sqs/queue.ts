@@ -4,6 +4,7 @@ import type { TraceKind } from '../trace.js';
 import type { Simulation } from '../world.js';
 import type { QueueConfig, ResolvedSqsOptions } from './options.js';
 import { SQS_LIMITS } from './options.js';
+import { RecurringChance } from '../recurring-chance.js';
 import { Deque } from './deque.js';
 import { Timeline, type TimelineNode } from './timeline.js';
 import type { MessageAttributeValue } from './types.js';
@@ -277,6 +278,13 @@ export class SimQueue {
   private serveTask: Task | undefined;
   private readonly onTimer = () => this.fire();
   private readonly onServe = () => this.serveWaiters();
+  /**
+   * A standard queue's best-effort order and at-least-once delivery: whether the message taken is
+   * not the oldest (at each message taken while several are visible), whether a received message
+   * leaves a copy behind (at each message received). Decided a window of messages at a time.
+   */
+  readonly #reorders: RecurringChance;
+  readonly #duplicates: RecurringChance;
   /** The labels of the queue's tasks, made once: the timer is armed at every receive. */
   readonly #labels: { readonly timer: string; readonly serve: string };
 
@@ -291,6 +299,9 @@ export class SimQueue {
   ) {
     this.modifiedAt = createdAt;
     this.#labels = { timer: `sqs ${name} timer`, serve: `sqs ${name} serve` };
+    const { decisions } = host.sim;
+    this.#reorders = new RecurringChance(decisions, 'sqs:reorder', host.options.reorderRate);
+    this.#duplicates = new RecurringChance(decisions, 'sqs:duplicate', host.options.duplicateRate);
   }
 
   /** What a send to this queue is called in its errors; made once per queue, not per send. */
@@ -443,7 +454,7 @@ export class SimQueue {
       let index = 0;
       if (this.ready.length > 1) {
         const shuffle =
-          (options.reorderRate > 0 && sim.decisions.chance('sqs:reorder', options.reorderRate)) ||
+          (options.reorderRate > 0 && this.#reorders.next()) ||
           (checkFaults && faults.fires('reorder', 'sqs', this.name) !== undefined);
         if (shuffle) index = sim.decisions.choose('sqs:pick', Math.min(this.ready.length, 10));
       }
@@ -454,7 +465,7 @@ export class SimQueue {
       this.deliver(message, visibilityMs);
       out[n++] = message;
       if (
-        (options.duplicateRate > 0 && sim.decisions.chance('sqs:duplicate', options.duplicateRate)) ||
+        (options.duplicateRate > 0 && this.#duplicates.next()) ||
         (checkFaults && faults.fires('duplicate', 'sqs', this.name) !== undefined)
       ) {
         this.duplicate(message);
@@ -610,7 +621,7 @@ export class SimQueue {
     const ready = this.ready;
     while (n < max && ready.length > 0) {
       let index = 0;
-      if (ready.length > 1 && reorderRate > 0 && decisions.chance('sqs:reorder', reorderRate))
+      if (ready.length > 1 && reorderRate > 0 && this.#reorders.next())
         index = decisions.choose('sqs:pick', Math.min(ready.length, 10));
       const message = ready.takeSwapped(index)!;
       this.visible--;
@@ -626,7 +637,7 @@ export class SimQueue {
         this.armForHand(dueAt);
       }
       out[n++] = message;
-      if (duplicateRate > 0 && decisions.chance('sqs:duplicate', duplicateRate)) this.duplicate(message);
+      if (duplicateRate > 0 && this.#duplicates.next()) this.duplicate(message);
     }
     return n;
   }
