@@ -112,6 +112,18 @@ export class DecisionLog {
    * (e.g. a fault's probability); replay and explorer choices ignore them.
    */
   choose(kind: string, options: number, weights?: readonly number[]): number {
+    // The common case first and short, as in chance(): a uniform pick from the seeded generator
+    // (an SQS reorder's pick inlines this in the delivery loop).
+    if (weights !== undefined || !(options > 1) || this.replay !== undefined || this.chooser !== undefined)
+      return this.chooseOther(kind, options, weights);
+    // nextInt(), spelled out so that no float crosses a call.
+    const choice = Math.floor(((this.random.nextInt32() >>> 0) / 4294967296) * options);
+    this.record(kind, options, choice);
+    return choice;
+  }
+
+  /** `choose` for everything else: one option, weights, a replay, an explorer's chooser. */
+  private chooseOther(kind: string, options: number, weights: readonly number[] | undefined): number {
     if (options <= 1) return 0;
     let choice: number;
     if (this.replay) choice = this.replayed(kind, options);
