@@ -5,7 +5,9 @@ import type { QueueAttributes } from './types.js';
 /**
  * How loosely a standard queue keeps its promises. SQS standard queues deliver at least once and in
  * best-effort order; each of these is a recorded decision (`sqs:duplicate`, `sqs:reorder`,
- * `sqs:short-poll`), so a run that hits one can be replayed and shrunk. Set a rate to 0 to switch it off.
+ * `sqs:short-poll`), so a run that hits one can be replayed and shrunk. Duplicates and reorders are
+ * decided 32 messages at a time (which of them is the first where it happens), with the same chance per
+ * message. Set a rate to 0 to switch it off.
  *
  * @example
  * ```ts
@@ -15,7 +17,7 @@ import type { QueueAttributes } from './types.js';
 export interface StandardQueueBehaviour {
   /** Chance, per message received, that a copy stays behind and is received again. Default 0.01. */
   readonly duplicateRate?: number;
-  /** Chance, per receive, that the messages returned are not the oldest available. Default 0.1. */
+  /** Chance, per message taken while several are visible, that one of the ten oldest is taken instead of the oldest. Default 0.1. */
   readonly reorderRate?: number;
   /** Chance, per short poll (WaitTimeSeconds 0), of returning fewer messages than are available. Default 0.1. */
   readonly shortPollPartialRate?: number;
