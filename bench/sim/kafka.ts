@@ -4,7 +4,7 @@ import { createSimulation, simKafka } from '../../src/public/sim.js';
 
 const N = 1_000_000;
 const BATCH = 1_000;
-const ROUNDS = 3;
+const ROUNDS = 5;
 let sink = 0;
 // The same trivial handler, one copy per side: sharing one function would let the shapes each side
 // hands it (plain objects, the model's payloads) slow both through polymorphic inline caches.
