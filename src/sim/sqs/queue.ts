@@ -503,14 +503,16 @@ export class SimQueue {
    *
    * The messages taken are in flight but held in hand, in `out`, instead of in the timeline: the
    * consumer runs their handlers synchronously next, and each one that succeeds is deleted with
-   * `removeFromHand`, so most never enter the timeline, and the visibility timer is never armed for
-   * timeline before then (`inFlight`) settles the hand first. Nothing in this method reads it after
-   * the first delivery, so the hand is registered once, at the end.
+   * `removeFromHand`, so most never enter the timeline. The consumer calls `settleHand` when its
+   * handlers have run, and anything that reads the timeline before then (`inFlight`, `arm`, `remove`)
+   * settles the hand first. Nothing in this method reads it after the first delivery, so the hand is
+   * registered once, at the end.
    *
-   * Everything else happens when it did with the timeline: the timer is armed at the first delivery
-   * counting the hand's due time, and cancelled when the last message in flight is removed, so every
-   * task keeps its place in the scheduler. The messages left in hand enter the timeline when it is
-   * next read, before anything else can enter it, so its order is the same too.
+   * Everything else happens when it did with the timeline: the timer takes its place in the
+   * scheduler's order at the first delivery, counting the hand's due time (`armForHand`), and is
+   * dropped when the last message in flight is removed, so every task keeps its place. The messages
+   * left in hand enter the timeline when it is next read, before anything else can enter it, so its
+   * order is the same too.
    */
   takeInHand(out: StoredMessage[], max: number, visibilityMs: number): number {
     if (this.#hand !== undefined) this.settleHand();
@@ -524,7 +526,10 @@ export class SimQueue {
     return n;
   }
 
-  /** Puts the messages in hand that are still in flight into the timeline, in order, and arms the timer. */
+  /**
+   * Puts the messages in hand that are still in flight into the timeline, in order, and schedules the
+   * timer reserved for them, if any.
+   */
   settleHand(): void {
     const hand = this.#hand;
     if (hand === undefined) return;
