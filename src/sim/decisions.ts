@@ -62,8 +62,9 @@ export class DecisionLog {
    */
   private readonly probabilities: number[] = [];
   private readonly weights: (readonly number[])[] = [];
-  /** The weights of `firstOf`'s options for each window and probability seen (a handful). */
-  private readonly windows = new Map<string, readonly number[]>();
+  /** The weights of `firstOf`'s options for each probability and window seen (a handful), in pairs. */
+  private readonly windowKeys: number[] = [];
+  private readonly windows: (readonly number[])[] = [];
 
   constructor(
     private readonly random: SeededRandom,
@@ -182,15 +183,20 @@ export class DecisionLog {
     return choice;
   }
 
-  /** The weights of `firstOf`'s options: none in the window, then the first at 1, 2, … */
+  /**
+   * The weights of `firstOf`'s options: none in the window, then the first at 1, 2, … Kept like
+   * `weightsOf`'s, by probability and window, without a key made per call: an explorer's chooser asks
+   * at every window.
+   */
   private windowWeights(window: number, probability: number): readonly number[] {
-    const key = `${window}:${probability}`;
-    let weights = this.windows.get(key);
-    if (weights === undefined) {
-      const list = [(1 - probability) ** window];
-      for (let k = 1; k <= window; k++) list.push((1 - probability) ** (k - 1) * probability);
-      weights = list;
-      if (this.windows.size < 8) this.windows.set(key, weights);
+    const known = this.windowKeys;
+    for (let i = 0; i < known.length; i += 2)
+      if (known[i] === probability && known[i + 1] === window) return this.windows[i >> 1]!;
+    const weights = [(1 - probability) ** window];
+    for (let k = 1; k <= window; k++) weights.push((1 - probability) ** (k - 1) * probability);
+    if (this.windows.length < 8) {
+      known.push(probability, window);
+      this.windows.push(weights);
     }
     return weights;
   }

@@ -81,6 +81,9 @@ describe('RecurringChance', () => {
     expect(weights[1]).toBeCloseTo(0.2, 12);
     expect(weights[2]).toBeCloseTo(0.16, 12);
     expect(weights.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 12);
+    // Made once and given again at every window.
+    expect(seen).toHaveLength(4);
+    expect(seen.every((w) => w === weights)).toBe(true);
     // The natural choice: nothing happens.
     expect(outcomes(0.2, 500, { chooser: () => 0 }).happened.some(Boolean)).toBe(false);
   });
