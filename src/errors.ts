@@ -20,6 +20,8 @@ export type EventproofErrorCode =
   | 'REPLAY_DIVERGED'
   | 'SIM_CONFIG'
   | 'SIM_UNKNOWN_TARGET'
+  /** A simulation run that did not quiesce within its step budget: something keeps scheduling work. */
+  | 'SIM_RUNAWAY'
   /** RabbitMQ model: an operation on a channel that was closed, crashed or closed by a channel error. */
   | 'SIM_CHANNEL_CLOSED'
   /** RabbitMQ model: a confirm channel's publish was nacked by the broker (a full reject-publish queue). */

@@ -165,15 +165,18 @@ async function replayReport<State>(
   const { faults, decisions } = decodeReplay(text, available);
   const outcome = await runOnce(scenario, { replay: decisions, faults, seed });
   const uncovered = Object.keys(scenario.sometimes ?? {}).filter((name) => !outcome.held.has(name));
-  return failingReport(
-    scenario,
-    outcome,
-    1,
-    seed,
-    started,
-    uncovered,
-    await determinism(scenario, outcome, seed),
-  );
+  const checked = await determinism(scenario, outcome, seed);
+  // A replay that ended before using every recorded decision did not reproduce the schedule.
+  const early =
+    outcome.decisionCount < decisions.length
+      ? [
+          `the replay ended after ${outcome.decisionCount} of the schedule's ${decisions.length} decisions: it did not reproduce the recorded run (another seed, a changed scenario, or nondeterminism)`,
+        ]
+      : [];
+  return failingReport(scenario, outcome, 1, seed, started, uncovered, {
+    deterministic: checked.deterministic && early.length === 0,
+    notes: [...early, ...checked.notes],
+  });
 }
 
 /** Runs the same schedule twice more and compares the traces; names what leaks in. */
@@ -185,7 +188,11 @@ async function determinism<State>(
   const notes: string[] = [];
   try {
     const again = await runOnce(scenario, { replay: outcome.decisions, faults: outcome.faults, seed });
-    if (again.renderedTrace !== outcome.renderedTrace) {
+    if (again.decisionCount < outcome.decisionCount) {
+      notes.push(
+        `the same schedule ended after ${again.decisionCount} of its ${outcome.decisionCount} decisions: real I/O, real timers captured before the run, or state shared between runs leaks into the scenario`,
+      );
+    } else if (again.renderedTrace !== outcome.renderedTrace) {
       const a = outcome.renderedTrace.split('\n');
       const b = again.renderedTrace.split('\n');
       const at = a.findIndex((line, i) => line !== b[i]);

@@ -1,5 +1,5 @@
 // The public API of 'eventproof/sim': the deterministic simulator. Every export is listed by name.
-export { createSimulation, Simulation } from '../sim/world.js';
+export { createSimulation, Simulation, RunawayError, DEFAULT_MAX_STEPS } from '../sim/world.js';
 export type { SimulationOptions, RunResult, InFlight } from '../sim/world.js';
 export { DecisionLog, DivergenceError, encodeDecisions, decodeDecisions } from '../sim/decisions.js';
 export type { Decision, Chooser } from '../sim/decisions.js';

@@ -102,6 +102,30 @@ export class DecisionLog {
     return this.count;
   }
 
+  /** Recorded decisions a replay has not reached yet (0 when not replaying). */
+  get unreplayed(): number {
+    return this.replay === undefined ? 0 : Math.max(0, this.replay.length - this.count);
+  }
+
+  /**
+   * Ends a replay: throws a {@link DivergenceError} when the run made fewer decisions than the
+   * recording holds, i.e. the replayed run ended before the run it replays did. (A run with more
+   * decisions fails at the first one the recording lacks.) Call it once the replayed run is over;
+   * a run in several stretches (`advance`, then more) still has decisions to come between them.
+   */
+  finishReplay(): void {
+    const left = this.unreplayed;
+    if (left === 0) return;
+    const next = this.replay![this.count]!;
+    throw new DivergenceError(
+      failure(
+        'replay the simulation',
+        `the run ended after ${this.count} decision(s), but the recording has ${this.replay!.length}: the next one would have been ${next.kind} among ${next.options}`,
+        'Something in the run is nondeterministic (Date.now, Math.random, real timers or I/O outside the simulation), the replay was given another seed, or the code changed since the recording',
+      ),
+    );
+  }
+
   private codeAt(i: number): number {
     if (i < FIRST_CODES) return this.codes[i]!;
     const at = i - FIRST_CODES;

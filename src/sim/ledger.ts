@@ -1,4 +1,10 @@
-/** Where a published message is in its life. The last four are terminal. */
+/**
+ * Where a published message is in its life. The last four are terminal: `acked` (deleted, committed
+ * or acknowledged after handling), `dead-lettered` (it reached a dead-letter queue, where it has an
+ * entry of its own when it is a copy), `expired` (its TTL or retention passed), `rejected-by-broker`
+ * (the broker refused or discarded it: a refused publish, an unroutable message, a purge or a deleted
+ * queue, a rejection or dead-lettering with nowhere to go).
+ */
 export type MessageFate =
   'queued' | 'in-flight' | 'acked' | 'dead-lettered' | 'expired' | 'rejected-by-broker';
 

@@ -54,23 +54,81 @@ const timeNow = (): VirtualTime => installed ?? lastSmall ?? lastLarge?.deref() 
 // Made once, not per run: a class and its closures per run cost a kilobyte and a microsecond in the
 // explorer, which runs a world per schedule.
 const RealDate = real.Date;
-class VirtualDate extends RealDate {
-  constructor(...args: unknown[]) {
-    if (args.length === 0) super(timeNow().now());
-    else super(...(args as [number]));
-  }
-  static override now(): number {
+/**
+ * `Date` as code inside a run sees it: `new Date()` and `Date.now()` read the virtual clock, and
+ * `Date()` called as a function gives that moment as a string, as the real one does. A function
+ * rather than a class, since a class cannot be called without `new`; the dates it makes are
+ * ordinary `Date` objects (its prototype is the real one), so they compare, print and serialize
+ * as usual, and `instanceof Date` holds inside and outside the run.
+ */
+const VirtualDate = function Date(this: unknown, ...args: unknown[]): unknown {
+  if (new.target === undefined) return new RealDate(timeNow().now()).toString();
+  return Reflect.construct(RealDate, args.length === 0 ? [timeNow().now()] : args, new.target);
+} as unknown as DateConstructor;
+Object.setPrototypeOf(VirtualDate, RealDate); // Date.UTC, Date.parse
+Object.defineProperty(VirtualDate, 'prototype', { value: RealDate.prototype });
+Object.defineProperty(VirtualDate, 'length', { value: 7 });
+Object.defineProperty(VirtualDate, 'now', {
+  value: function now(): number {
     return timeNow().now();
+  },
+  writable: true,
+  configurable: true,
+});
+
+/**
+ * What `setTimeout`/`setInterval` return inside a run: like Node's `Timeout`, an object with
+ * `ref`/`unref`/`hasRef`/`refresh`/`close` that turns into its id as a number (`+timer`), so code
+ * written for Node (`setTimeout(…).unref()`) runs unchanged. `ref` and `unref` change nothing: a
+ * virtual timer never holds the process open.
+ */
+class VirtualTimeout {
+  #refed = true;
+  constructor(
+    /** The virtual timer's id; a new one after `refresh()`. */
+    public id: number,
+    private readonly delayMs: number,
+    private readonly callback: () => void,
+    private readonly repeat: boolean,
+  ) {}
+  ref(): this {
+    this.#refed = true;
+    return this;
+  }
+  unref(): this {
+    this.#refed = false;
+    return this;
+  }
+  hasRef(): boolean {
+    return this.#refed;
+  }
+  /** Starts the delay over from now; a timer that already fired is set again, as in Node. */
+  refresh(): this {
+    const time = timeNow();
+    time.clearTimer(this.id);
+    this.id = time.setTimer(this.delayMs, this.callback, this.repeat);
+    return this;
+  }
+  close(): this {
+    timeNow().clearTimer(this.id);
+    return this;
+  }
+  [Symbol.toPrimitive](): number {
+    return this.id;
   }
 }
 const schedule =
   (repeat: boolean) =>
-  (callback: (...a: unknown[]) => void, delay?: number, ...args: unknown[]) =>
-    timeNow().setTimer(
-      Math.max(0, Number(delay) || 0),
-      () => callback(...args),
+  (callback: (...a: unknown[]) => void, delay?: number, ...args: unknown[]): NodeJS.Timeout => {
+    const delayMs = Math.max(0, Number(delay) || 0);
+    const run = () => callback(...args);
+    return new VirtualTimeout(
+      timeNow().setTimer(delayMs, run, repeat),
+      delayMs,
+      run,
       repeat,
     ) as unknown as NodeJS.Timeout;
+  };
 /** The globals a run swaps: the real ones (`real`, above) or the virtual ones, in one shape. */
 interface Swapped {
   readonly Date: unknown;
@@ -81,7 +139,12 @@ interface Swapped {
   readonly performanceNow: () => number;
   readonly mathRandom: () => number;
 }
-const clear = (id: unknown) => timeNow().clearTimer(typeof id === 'number' ? id : Number(id));
+const clear = (timer: unknown) => {
+  if (timer instanceof VirtualTimeout) timeNow().clearTimer(timer.id);
+  else if (typeof timer === 'number') timeNow().clearTimer(timer);
+  // A real timer set before the run (or undefined, which Node ignores): the real clear.
+  else real.clearTimeout(timer as NodeJS.Timeout);
+};
 const virtual: Swapped = {
   Date: VirtualDate,
   setTimeout: schedule(false),

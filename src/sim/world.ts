@@ -1,4 +1,4 @@
-import { failure, InvalidArgumentError } from '../errors.js';
+import { EventproofError, failure, InvalidArgumentError } from '../errors.js';
 import { DecisionLog, type Chooser, type Decision } from './decisions.js';
 import { Faults, type FaultSpec } from './faults.js';
 import { Ledger } from './ledger.js';
@@ -25,6 +25,41 @@ export interface SimulationOptions {
   readonly trace?: boolean;
   /** Virtual time at the start, in ms since the epoch. Default 0. */
   readonly startMs?: number;
+  /**
+   * Steps a run given no `maxSteps` may take before it throws a {@link RunawayError} instead of
+   * running forever. Default {@link DEFAULT_MAX_STEPS}.
+   */
+  readonly stepLimit?: number;
+}
+
+/**
+ * Steps a run may take when no `maxSteps` is given before it stops with a {@link RunawayError}: a
+ * world that keeps scheduling work (a `setInterval`, a handler polling in a loop, a message bouncing
+ * between queues forever) must fail, not hang. The largest benchmark worlds take a few thousand.
+ */
+export const DEFAULT_MAX_STEPS = 10_000_000;
+
+/**
+ * A run that did not quiesce within its step budget and was given none: something keeps scheduling
+ * work. Carries what was still scheduled and which handlers were still running.
+ *
+ * @example
+ * ```ts
+ * await expect(sim.runUntilIdle()).rejects.toThrow(RunawayError);
+ * ```
+ */
+export class RunawayError extends EventproofError {
+  constructor(
+    message: string,
+    /** Steps the run took before it stopped. */
+    readonly steps: number,
+    /** Labels of the tasks still scheduled, most frequent first, with how many of each. */
+    readonly pending: readonly { readonly label: string; readonly count: number }[],
+    /** Handlers that had started and not settled when the run stopped. */
+    readonly inFlight: readonly InFlight[],
+  ) {
+    super('SIM_RUNAWAY', message);
+  }
 }
 
 /** Work that started (a handler's promise) and has not settled; stuck when the world is idle. */
@@ -81,7 +116,20 @@ export class Simulation {
     this.faults = new Faults(this.decisions);
     for (const spec of options.faults ?? []) this.faults.add(spec);
     this.clock = options.startMs ?? 0;
+    const limit = options.stepLimit ?? DEFAULT_MAX_STEPS;
+    if (!(Number.isInteger(limit) && limit > 0)) {
+      throw new InvalidArgumentError(
+        failure(
+          'create the simulation',
+          `stepLimit must be a positive integer, got ${String(limit)}`,
+          'Leave it out for the default (10,000,000 steps), or pass a whole number above 0',
+        ),
+      );
+    }
+    this.stepLimit = limit;
   }
+
+  private readonly stepLimit: number;
 
   now(): number {
     return this.clock;
@@ -157,12 +205,20 @@ export class Simulation {
     return this.run({ untilMs: this.clock + ms });
   }
 
-  /** Runs until nothing is left to do (or `maxSteps` tasks ran: a run that never quiesces). */
+  /**
+   * Runs until nothing is left to do. With `maxSteps`, stops after that many tasks and returns
+   * (`idle: false`); without it, a run that has not quiesced after the world's `stepLimit` (default
+   * {@link DEFAULT_MAX_STEPS}) throws a {@link RunawayError} naming what keeps it going.
+   */
   runUntilIdle(options: { maxSteps?: number } = {}): Promise<RunResult> {
     return this.run({ maxSteps: options.maxSteps });
   }
 
-  /** Runs tasks in (time, sequence) order until `untilMs`, idleness or `maxSteps`. */
+  /**
+   * Runs tasks in (time, sequence) order until `untilMs`, idleness or `maxSteps`. Before the clock
+   * moves on, handlers still running get to finish whatever they do without waiting on virtual time
+   * (however many awaits it takes): time passes only when nothing can happen sooner.
+   */
   async run(options: { untilMs?: number; maxSteps?: number } = {}): Promise<RunResult> {
     if (this.running) {
       throw new InvalidArgumentError(
@@ -175,9 +231,12 @@ export class Simulation {
     }
     this.running = true;
     const uninstall = installVirtualGlobals((this.#time ??= this.virtualTime()));
-    const maxSteps = options.maxSteps ?? Number.POSITIVE_INFINITY;
+    const bounded = options.maxSteps !== undefined;
+    const maxSteps = options.maxSteps ?? this.stepLimit;
     const until = options.untilMs ?? Number.POSITIVE_INFINITY;
     let ran = 0;
+    // Whether in-flight handlers had their macrotask turn since the last step (see below).
+    let settled = false;
     try {
       await this.flush(true);
       for (;;) {
@@ -190,7 +249,21 @@ export class Simulation {
           }
           break;
         }
-        if (next.time > until || ran >= maxSteps) break;
+        // The clock is about to move while handlers are still running: a chain of awaits longer than
+        // flush()'s microtask turns must not see time pass under it (a visibility timeout expiring,
+        // an unrelated timer firing in the middle). One macrotask turn runs every continuation that
+        // does not wait on virtual time; then look again, as they may have scheduled something sooner.
+        if (!settled && this.inFlight.size > 0 && next.time > this.clock) {
+          settled = true;
+          await new Promise<void>((resolve) => realTimers.setImmediate(resolve));
+          continue;
+        }
+        if (next.time > until) break;
+        if (ran >= maxSteps) {
+          if (bounded) break;
+          throw this.runaway(ran);
+        }
+        settled = false;
         this.scheduler.pop();
         this.clock = Math.max(this.clock, next.time);
         this.steps++;
@@ -209,6 +282,29 @@ export class Simulation {
     }
     const idle = this.scheduler.peek() === undefined;
     return { now: this.clock, steps: ran, idle, stuck: idle ? [...this.inFlight.values()] : [] };
+  }
+
+  private runaway(steps: number): RunawayError {
+    const counts = new Map<string, number>();
+    for (const task of this.scheduler.pending()) counts.set(task.label, (counts.get(task.label) ?? 0) + 1);
+    const pending = [...counts]
+      .map(([label, count]) => ({ label, count }))
+      .sort((a, b) => b.count - a.count || (a.label < b.label ? -1 : 1));
+    const inFlight = [...this.inFlight.values()];
+    const named = pending
+      .slice(0, 3)
+      .map((p) => `'${p.label}'${p.count > 1 ? ` ×${p.count}` : ''}`)
+      .join(', ');
+    return new RunawayError(
+      failure(
+        'run the simulation until idle',
+        `it was still busy after ${steps.toLocaleString('en-US')} steps, at virtual time ${this.clock} ms; still scheduled: ${named}${inFlight.length > 0 ? `; ${inFlight.length} handler(s) still running, the oldest '${inFlight[0]!.label}' since ${inFlight[0]!.since} ms` : ''}`,
+        'Something keeps scheduling work (a setInterval, a handler that polls or retries forever, a message cycling between queues). Stop it, run to a time with run({ untilMs }) or advance(ms), or pass maxSteps to bound the run and inspect the result',
+      ),
+      steps,
+      pending,
+      inFlight,
+    );
   }
 
   /**
@@ -241,10 +337,17 @@ export class Simulation {
       clearTimer: (id) => this.clearTimer(id),
       random: () => {
         this.leaks.mathRandom++;
-        return this.random.nextFloat();
+        return (this.#ambient ??= new SeededRandom((this.seed ^ AMBIENT_STREAM) | 0)).nextFloat();
       },
     };
   }
+
+  /**
+   * `Math.random` inside the world: seeded from the world's seed but a stream of its own, apart from
+   * the decisions' generator. A replay takes recorded decisions instead of drawing them, so code that
+   * shared their generator saw other numbers in the replay than in the run it replays.
+   */
+  #ambient: SeededRandom | undefined;
 
   private readonly timers = new Map<number, Task>();
   private nextTimer = 1;
@@ -268,6 +371,8 @@ export class Simulation {
 }
 
 const RESOLVED: Promise<void> = Promise.resolve();
+/** Mixed into the seed for `Math.random`'s stream, so that it is not the decisions' stream. */
+const AMBIENT_STREAM = 0x6d2b79f5;
 
 /** Creates a deterministic simulation world. */
 export function createSimulation(options: SimulationOptions = {}): Simulation {

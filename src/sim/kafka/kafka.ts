@@ -1176,12 +1176,21 @@ const clamp = (offset: number, p: Partition): number =>
 
 /** @internal What a handler threw, in a line; non-Error values are named as such. */
 export function describe(error: unknown): string {
-  if (error instanceof Error) return `${error.name}: ${error.message}`;
+  // Never throws itself, whatever was thrown (an Error whose message getter throws, a revoked proxy).
+  try {
+    if (error instanceof Error) return `${error.name}: ${error.message}`;
+  } catch {
+    return 'an Error that cannot be printed';
+  }
   let text: string;
   try {
     text = typeof error === 'string' ? JSON.stringify(error) : String(JSON.stringify(error) ?? String(error));
   } catch {
-    text = Object.prototype.toString.call(error);
+    try {
+      text = Object.prototype.toString.call(error);
+    } catch {
+      text = 'that cannot be printed';
+    }
   }
   return `a non-Error value ${text}`;
 }

@@ -304,11 +304,13 @@ export class SimChannel {
       try {
         (listener as (...a: unknown[]) => unknown)(...args);
       } catch (error) {
-        this.rabbit.note(
-          'error',
-          this.state.label,
-          `a '${event}' listener threw ${error instanceof Error ? error.message : String(error)}`,
-        );
+        let what: string;
+        try {
+          what = error instanceof Error ? error.message : String(error);
+        } catch {
+          what = 'a value that cannot be printed';
+        }
+        this.rabbit.note('error', this.state.label, `a '${event}' listener threw ${what}`);
       }
     }
   }

@@ -472,12 +472,38 @@ describe('dead-lettering and expiry', () => {
     expect(rabbit.queueStats('work').ready).toBe(0);
   });
 
+  it('accounts a rejection as dead-lettered only when a queue received it; otherwise the broker dropped it', async () => {
+    const { sim, rabbit, channel } = await setup();
+    await channel.assertExchange('dlx', 'direct');
+    await channel.assertQueue('dlq');
+    await channel.bindQueue('dlq', 'dlx', 'dead');
+    await channel.assertQueue('to-dlq', { deadLetterExchange: 'dlx', deadLetterRoutingKey: 'dead' });
+    await channel.assertQueue('to-nowhere', { deadLetterExchange: 'dlx', deadLetterRoutingKey: 'unbound' });
+    await channel.assertQueue('to-missing', { deadLetterExchange: 'no-such-exchange' });
+    await channel.assertQueue('no-dlx');
+    for (const queue of ['to-dlq', 'to-nowhere', 'to-missing', 'no-dlx']) {
+      channel.sendToQueue(queue, Buffer.from(queue));
+      await channel.consume(queue, (m) => void (m && channel.nack(m, false, false)));
+    }
+    await sim.runUntilIdle();
+    const fates = Object.fromEntries(sim.ledger.all().map((e) => [e.origin, e.fate]));
+    expect(fates).toEqual({
+      'to-dlq': 'dead-lettered',
+      'to-nowhere': 'rejected-by-broker',
+      'to-missing': 'rejected-by-broker',
+      'no-dlx': 'rejected-by-broker',
+      dlq: 'queued',
+    });
+    expect(rabbit.queueStats('dlq').ready).toBe(1);
+  });
+
   it('drops a dead-letter cycle that has no rejection in it', async () => {
     const { sim, channel } = await setup();
     await channel.assertQueue('loop', { messageTtl: 5, deadLetterExchange: '' });
     channel.sendToQueue('loop', Buffer.from('x'));
     await sim.runUntilIdle();
-    expect(sim.ledger.count('dead-lettered')).toBe(1);
+    // Dropped, not dead-lettered: no queue holds it, and the ledger says so.
+    expect(sim.ledger.all().map((e) => e.fate)).toEqual(['rejected-by-broker']);
     expect(sim.trace.render()).toMatch(/dead-letter cycle without a rejection/);
   });
 
@@ -546,7 +572,8 @@ describe('dead-lettering and expiry', () => {
     expect(m.fields.redelivered).toBe(true);
     channel.reject(m, true);
     expect(rabbit.queueStats('qq').ready).toBe(0);
-    expect(sim.ledger.count('dead-lettered')).toBe(1);
+    // Past its delivery limit with no dead-letter exchange: dropped by the broker.
+    expect(sim.ledger.all().map((e) => e.fate)).toEqual(['rejected-by-broker']);
   });
 });
 

@@ -888,7 +888,8 @@ export class SimRabbitMq {
     const dlx = q.config.deadLetterExchange;
     const sim = this.sim;
     if (dlx === undefined) {
-      setFate(m, reason === 'expired' ? 'expired' : 'dead-lettered');
+      // Discarded: expired when its TTL passed, else dropped by the broker (no queue holds it).
+      setFate(m, reason === 'expired' ? 'expired' : 'rejected-by-broker');
       if (this.tracing)
         this.trace(
           reason === 'expired' ? 'expire' : 'drop',
@@ -906,6 +907,7 @@ export class SimRabbitMq {
     if (this.tracing) this.trace('dead-letter', `${q.name} → ${where(dlx)}`, m.id, key, `reason ${reason}`);
     const ex = this.exchanges.get(dlx);
     if (!ex) {
+      setFate(m, 'rejected-by-broker');
       if (this.tracing)
         this.trace(
           'drop',
@@ -940,14 +942,18 @@ export class SimRabbitMq {
       reached++;
       this.enqueue(target, m.content, properties, dlx, key, undefined);
     }
-    if (reached === 0 && this.tracing)
-      this.trace(
-        'drop',
-        where(dlx),
-        m.id,
-        key,
-        'the dead-letter exchange routed the message to no queue: dropped',
-      );
+    if (reached === 0) {
+      // Dead-lettered to nowhere: RabbitMQ drops it, and the ledger says so.
+      setFate(m, 'rejected-by-broker');
+      if (this.tracing)
+        this.trace(
+          'drop',
+          where(dlx),
+          m.id,
+          key,
+          'the dead-letter exchange routed the message to no queue: dropped',
+        );
+    }
   }
 
   /**
@@ -1538,7 +1544,11 @@ function safeString(value: unknown): string {
   try {
     return typeof value === 'string' ? JSON.stringify(value) : String(value);
   } catch {
-    return Object.prototype.toString.call(value);
+    try {
+      return Object.prototype.toString.call(value);
+    } catch {
+      return 'that cannot be printed';
+    }
   }
 }
 

@@ -402,7 +402,7 @@ export class SqsConsumer {
   #failed(stored: StoredMessage, receipt: number, error: unknown, generation: number): void {
     if (generation !== this.#generation) return;
     this.errors.push({ messageId: stored.messageId, error });
-    const reason = error instanceof Error ? `${error.name}: ${error.message}` : `threw ${describe(error)}`;
+    const reason = reasonOf(error);
     this.queue.trace('nack', stored, `${this.name}: handler failed (${reason})`);
     const terminate = this.options.terminateVisibilityTimeout;
     if (
@@ -434,11 +434,20 @@ const isThenable = (value: unknown): value is PromiseLike<unknown> =>
     (typeof value === 'object' || typeof value === 'function') &&
     typeof (value as { then?: unknown }).then === 'function');
 
-function describe(value: unknown): string {
-  if (typeof value === 'string') return `'${value}'`;
+/**
+ * What a handler threw, for the trace: never throws itself, whatever was thrown (an object whose
+ * `toString` and `toJSON` throw, a revoked proxy), since a throw here would stop the consumer.
+ */
+function reasonOf(error: unknown): string {
   try {
-    return JSON.stringify(value) ?? String(value);
+    if (error instanceof Error) return `${error.name}: ${error.message}`;
+    if (typeof error === 'string') return `threw '${error}'`;
+    try {
+      return `threw ${JSON.stringify(error) ?? String(error)}`;
+    } catch {
+      return `threw ${String(error)}`;
+    }
   } catch {
-    return String(value);
+    return 'threw a value that cannot be printed';
   }
 }

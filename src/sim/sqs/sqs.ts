@@ -1005,10 +1005,13 @@ export class SimSqs {
       );
   }
 
+  /** Purge or delete: every message is discarded, and the ledger says the broker dropped it. */
   #dropAll(queue: SimQueue, why: string): void {
     for (const stored of queue.all()) {
       queue.remove(stored);
-      stored.entry.fate = 'acked';
+      // A leftover duplicate copy of a message already deleted does not undo that delete.
+      const entry = stored.entry;
+      if (!(entry !== stored && entry.fate === 'acked')) entry.fate = 'rejected-by-broker';
       queue.trace('drop', stored, why);
     }
   }
