@@ -113,7 +113,7 @@ describe('Kafka model: conservation', () => {
         }
         expect(kafka.lag('g', 't').total).toBe(0);
       }),
-      { numRuns: 3_500, seed: 20_26 },
+      { numRuns: 10_000, seed: 20_26 },
     );
   }, 120_000);
 });

@@ -45,6 +45,25 @@ describe('murmur2 (the Java client default partitioner hash)', () => {
     expect(partitionForKey('ünïcødé', 5)).toBe(toPositive(murmur2(Buffer.from('ünïcødé'))) % 5);
   });
 
+  // Worked out apart from this code (in Python) from the pinned hashes above with Java's arithmetic, (h & 0x7fffffff) % n, written
+  // out literally so the placement is checked against numbers, not against the same formula.
+  const placements: [key: string, byPartitionCount: Record<number, number>][] = [
+    ['21', { 3: 0, 6: 0, 10: 0, 12: 0 }],
+    ['foobar', { 3: 0, 6: 0, 10: 6, 12: 6 }],
+    ['a-little-bit-long-string', { 3: 2, 6: 2, 10: 2, 12: 8 }],
+    ['a-little-bit-longer-string', { 3: 2, 6: 5, 10: 9, 12: 11 }],
+    ['abc', { 3: 0, 6: 3, 10: 7, 12: 3 }],
+    ['1', { 3: 0, 6: 3, 10: 9, 12: 3 }],
+    ['12', { 3: 1, 6: 4, 10: 8, 12: 10 }],
+    ['123', { 3: 2, 6: 5, 10: 5, 12: 5 }],
+    ['12345', { 3: 2, 6: 2, 10: 4, 12: 8 }],
+  ];
+
+  it.each(placements)('places %j where the Java client does', (key, byPartitionCount) => {
+    for (const [partitions, expected] of Object.entries(byPartitionCount))
+      expect(partitionForKey(key, Number(partitions)), `${partitions} partitions`).toBe(expected);
+  });
+
   it('a naive hash (Math.abs instead of toPositive) would place some keys differently', () => {
     const naive = (key: string, n: number) => Math.abs(murmur2(bytes(key))) % n;
     const differ = Object.keys(javaUtilsTest).filter((key) => naive(key, 10) !== partitionForKey(key, 10));

@@ -148,7 +148,7 @@ describe('conservation: the RabbitMQ model never loses a message', () => {
         expect(inFlight).toBe(unacked);
         for (const body of seen) expect(published.has(body)).toBe(true);
       }),
-      { numRuns: 3400 },
+      { numRuns: 10_000 },
     );
   }, 60_000);
 });

@@ -60,9 +60,23 @@ describe('headers matching', () => {
     expect(headersMatch(compileHeaders({ 'x-match': 'any' }), { a: 1 })).toBe(false);
   });
 
-  it('any-with-x compares x- headers too', () => {
-    const binding = compileHeaders({ 'x-match': 'any-with-x', 'x-tenant': 't1' });
-    expect(headersMatch(binding, { 'x-tenant': 't1' })).toBe(true);
+  it('any-with-x and all-with-x compare x- headers too; any and all ignore them', () => {
+    const any = compileHeaders({ 'x-match': 'any-with-x', 'x-tenant': 't1', region: 'eu' });
+    expect(headersMatch(any, { 'x-tenant': 't1' })).toBe(true);
+    expect(headersMatch(any, { 'x-tenant': 't2' })).toBe(false);
+    expect(headersMatch(any, { region: 'eu' })).toBe(true);
+    const all = compileHeaders({ 'x-match': 'all-with-x', 'x-tenant': 't1', region: 'eu' });
+    expect(headersMatch(all, { 'x-tenant': 't1', region: 'eu' })).toBe(true);
+    expect(headersMatch(all, { region: 'eu' })).toBe(false);
+    expect(headersMatch(all, { 'x-tenant': 't2', region: 'eu' })).toBe(false);
+    // Without -with-x the x- argument is not a condition: all matches on region alone, and an any
+    // binding whose only argument is an x- one has nothing to compare and matches nothing.
+    expect(
+      headersMatch(compileHeaders({ 'x-match': 'all', 'x-tenant': 't1', region: 'eu' }), { region: 'eu' }),
+    ).toBe(true);
+    expect(headersMatch(compileHeaders({ 'x-match': 'any', 'x-tenant': 't1' }), { 'x-tenant': 't1' })).toBe(
+      false,
+    );
   });
 
   it('a null binding value matches any value of a present header', () => {

@@ -122,7 +122,7 @@ describe('SQS model conservation', () => {
         // The ledger holds exactly the accepted sends: those that succeeded and those whose reply was lost.
         expect(byMessageId.size).toBe(accepted.size + timedOut);
       }),
-      { numRuns: 3_400 },
+      { numRuns: 10_000 },
     );
   }, 120_000);
 });
