@@ -69,6 +69,7 @@ export {
 export { rabbitMqBehaviour, simRabbitMqDriver } from '../sim/rabbitmq/index.js';
 export type {
   SimRabbitMqOptions,
+  QuorumDeliveryCount,
   XDeathEntry,
   ExchangeType,
   RabbitQueueType,

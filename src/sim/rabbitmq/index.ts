@@ -1,7 +1,7 @@
 // Re-exports of the RabbitMQ model for src/public/sim.ts.
 export { simRabbitMq, SimRabbitMq, SimRabbitMqConnection, rabbitMqCapabilities } from './rabbitmq.js';
 export { SimChannel, SimConfirmChannel } from './channel.js';
-export type { SimRabbitMqOptions } from './options.js';
+export type { SimRabbitMqOptions, QuorumDeliveryCount } from './options.js';
 export type { XDeathEntry } from './dead-letter.js';
 export type {
   ExchangeType,

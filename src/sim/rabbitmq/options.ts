@@ -15,6 +15,9 @@ import type {
  * const rabbit = simRabbitMq(sim, { quorumDeliveryLimit: 20 });
  * ```
  */
+/** What a quorum queue's delivery count counts: see {@link SimRabbitMqOptions.quorumDeliveryCount}. */
+export type QuorumDeliveryCount = 'every-return' | 'failures';
+
 export interface SimRabbitMqOptions {
   /**
    * RabbitMQ treats `*` and `#` as wildcards only when they are a whole word, so `orders#` matches
@@ -24,6 +27,17 @@ export interface SimRabbitMqOptions {
   readonly allowLiteralWildcards?: boolean;
   /** Delivery limit of quorum queues declared without `x-delivery-limit`. Default 20, as RabbitMQ 4.x. */
   readonly quorumDeliveryLimit?: number;
+  /**
+   * What a quorum queue's `x-delivery-count` (and so its delivery limit) counts.
+   *
+   * - `'every-return'` (default): every time the message comes back unacknowledged, whatever brought
+   *   it back. RabbitMQ 3.x to 4.2.
+   * - `'failures'`: only returns that mean its processing failed: `reject` with requeue, a channel
+   *   that closed or crashed with it unacknowledged, a lost ack. A `nack` with requeue returns it
+   *   without counting, so a consumer that nacks a poison message loops on it forever. RabbitMQ 4.3
+   *   and later (which also add `x-acquired-count`, not modelled).
+   */
+  readonly quorumDeliveryCount?: QuorumDeliveryCount;
   /** Most deliveries made in one scheduler step while handlers return synchronously. Default 64. */
   readonly deliveriesPerStep?: number;
 }
@@ -108,9 +122,18 @@ export function validateModelOptions(options: SimRabbitMqOptions): Required<SimR
       'Use e.g. { deliveriesPerStep: 64 }',
     );
   }
+  const counting = options.quorumDeliveryCount ?? 'every-return';
+  if (counting !== 'every-return' && counting !== 'failures') {
+    throw configError(
+      'create the RabbitMQ model',
+      `quorumDeliveryCount must be 'every-return' or 'failures', got ${JSON.stringify(counting)}`,
+      "Use 'every-return' for RabbitMQ up to 4.2, 'failures' for 4.3 and later",
+    );
+  }
   return {
     allowLiteralWildcards: options.allowLiteralWildcards ?? false,
     quorumDeliveryLimit: limit,
+    quorumDeliveryCount: counting,
     deliveriesPerStep: batch,
   };
 }

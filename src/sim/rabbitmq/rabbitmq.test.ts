@@ -559,6 +559,55 @@ describe('dead-lettering and expiry', () => {
     expect(rabbit.queueStats('q').ready).toBe(0);
   });
 
+  it.each([
+    ['every-return', 'nack', [0, 1, 2], 'dead-lettered'],
+    ['failures', 'nack', [0, 0, 0, 0, 0, 0], 'looping'],
+    ['failures', 'reject', [0, 1, 2], 'dead-lettered'],
+  ] as const)(
+    'quorumDeliveryCount %s: a consumer that %ss with requeue sees x-delivery-count %j',
+    async (counting, verb, counts, outcome) => {
+      const sim = createSimulation({ seed: 1 });
+      const rabbit = simRabbitMq(sim, { quorumDeliveryCount: counting });
+      const channel = await rabbit.createChannel();
+      await channel.assertQueue('parked');
+      await channel.assertQueue('payments', {
+        deadLetterExchange: '',
+        deadLetterRoutingKey: 'parked',
+        arguments: { 'x-queue-type': 'quorum', 'x-delivery-limit': 2 },
+      });
+      const seen: unknown[] = [];
+      await channel.consume('payments', (m) => {
+        if (!m) return;
+        seen.push(m.properties.headers?.['x-delivery-count'] ?? 0);
+        if (seen.length >= 6)
+          channel.ack(m); // end a loop the broker would not end
+        else if (verb === 'nack') channel.nack(m, false, true);
+        else channel.reject(m, true);
+      });
+      channel.sendToQueue('payments', Buffer.from('pay 1'));
+      await sim.runUntilIdle();
+      expect(seen).toEqual(counts);
+      expect(rabbit.queueStats('parked').ready).toBe(outcome === 'dead-lettered' ? 1 : 0);
+    },
+  );
+
+  it('quorumDeliveryCount failures still counts a crashed channel, and refuses an unknown mode', async () => {
+    const sim = createSimulation({ seed: 1 });
+    const rabbit = simRabbitMq(sim, { quorumDeliveryCount: 'failures' });
+    const channel = await rabbit.createChannel();
+    await channel.assertQueue('qq', { arguments: { 'x-queue-type': 'quorum', 'x-delivery-limit': 5 } });
+    channel.sendToQueue('qq', Buffer.from('x'));
+    const worker = await rabbit.createChannel();
+    await worker.consume('qq', () => {});
+    await sim.runUntilIdle();
+    worker.crash();
+    const m = (await channel.get('qq')) as SimGetMessage;
+    expect(m.properties.headers['x-delivery-count']).toBe(1);
+    expect(() => simRabbitMq(sim, { quorumDeliveryCount: 'sometimes' as never })).toThrow(
+      /quorumDeliveryCount must be 'every-return' or 'failures'/,
+    );
+  });
+
   it('quorum queues tell consumers x-delivery-count, and a crash counts as a return', async () => {
     const { sim, rabbit, channel } = await setup();
     await channel.assertQueue('qq', { arguments: { 'x-queue-type': 'quorum', 'x-delivery-limit': 1 } });

@@ -737,7 +737,8 @@ export class SimRabbitMq {
       this.release(channel, m);
       if (this.tracing)
         this.trace('nack', m.queue.name, m.id, m.routingKey, `${verb} requeue=${String(requeue)}`);
-      if (requeue) this.requeue(m, verb);
+      // Since RabbitMQ 4.3 a nack with requeue is a return, not a failed delivery.
+      if (requeue) this.requeue(m, verb, verb === 'reject');
       else this.deadLetter(m, 'rejected');
     }
   }
@@ -854,11 +855,19 @@ export class SimRabbitMq {
     for (const c of channel.consumers.values()) if (c.queue !== q) this.touch(c.queue);
   }
 
-  private requeue(m: QueuedMessage, why: string): void {
+  /**
+   * Puts a message back in its queue. `failed`: the return means its processing failed (a reject, a
+   * channel that broke, a lost ack), which is all a quorum queue counts with
+   * `quorumDeliveryCount: 'failures'` (RabbitMQ 4.3+); before 4.3 every return counts.
+   */
+  private requeue(m: QueuedMessage, why: string, failed = true): void {
     const q = m.queue;
     m.redelivered = true;
     if (q.deleted) return this.discard(m, 'queue deleted');
-    if (q.config.deliveryLimit !== undefined) {
+    if (
+      q.config.deliveryLimit !== undefined &&
+      (failed || this.options.quorumDeliveryCount === 'every-return')
+    ) {
       m.returns++;
       if (m.returns > q.config.deliveryLimit) return this.deadLetter(m, 'delivery_limit');
     }
