@@ -1,8 +1,8 @@
 // The examples of docs/sim.md, executed. Each `#region` is copied verbatim into the guide; the drift
 // test at the end fails when the two differ.
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { createSimulation, RunawayError, simSqs } from '../public/sim.js';
+import { expectGuideShowsRegions } from '../../test/support/guide-regions.js';
 
 describe('docs/sim.md', () => {
   it('virtual time', async () => {
@@ -79,24 +79,6 @@ describe('docs/sim.md', () => {
 
 describe('docs/sim.md drift', () => {
   it('every marked block equals its executed region here', () => {
-    const root = new URL('../../', import.meta.url);
-    const guide = readFileSync(new URL('docs/sim.md', root), 'utf8');
-    const source = readFileSync(new URL('src/sim/guide.test.ts', root), 'utf8');
-    const executed = new Map<string, string>();
-    for (const match of source.matchAll(
-      /^([ \t]*)\/\/ #region (\S+)\n([\s\S]*?)^[ \t]*\/\/ #endregion \2$/gm,
-    )) {
-      const indent = match[1] ?? '';
-      executed.set(
-        match[2] ?? '',
-        (match[3] ?? '')
-          .split('\n')
-          .map((line) => (line.startsWith(indent) ? line.slice(indent.length) : line))
-          .join('\n'),
-      );
-    }
-    const blocks = [...guide.matchAll(/<!-- region: (\S+) -->\n```ts\n([\s\S]*?)```/g)];
-    expect(blocks.length).toBe(executed.size);
-    for (const block of blocks) expect(block[2], `region ${block[1]}`).toBe(executed.get(block[1] ?? ''));
+    expectGuideShowsRegions('docs/sim.md', 'src/sim/guide.test.ts');
   });
 });

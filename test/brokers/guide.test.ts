@@ -1,11 +1,11 @@
 // The examples of docs/brokers.md, executed against real brokers. Each `#region name` is shown
 // verbatim in the guide; the last test fails when a block there drifts from its region here.
-import { readFileSync } from 'node:fs';
 import amqp from 'amqplib';
 import { describe, expect, it } from 'vitest';
 import { kafka } from 'eventproof/kafka';
 import { faultProxy, rabbitmq } from 'eventproof/rabbitmq';
 import { brokerUnderTest, describeWithBroker } from '../support/brokers.js';
+import { expectGuideShowsRegions } from '../support/guide-regions.js';
 import { OrderCreated } from './events.js';
 
 const kafkaBroker = await brokerUnderTest('kafka');
@@ -72,27 +72,12 @@ describeWithBroker(rabbitBroker, 'docs/brokers.md on RabbitMQ', () => {
   // #endregion fault-proxy
 });
 
-/** The code between `// #region name` and `// #endregion name`, dedented. */
-function regions(text: string): Map<string, string> {
-  const found = new Map<string, string>();
-  for (const match of text.matchAll(/^([ \t]*)\/\/ #region (\S+)\n([\s\S]*?)^[ \t]*\/\/ #endregion \2$/gm)) {
-    const indent = match[1] ?? '';
-    const body = (match[3] ?? '')
-      .split('\n')
-      .map((line) => (line.startsWith(indent) ? line.slice(indent.length) : line))
-      .join('\n');
-    found.set(match[2] ?? '', body);
-  }
-  return found;
-}
-
 describe('docs/brokers.md', () => {
   it('shows executed code: every marked block equals its region in test/brokers/guide.test.ts', () => {
-    const root = new URL('../../', import.meta.url);
-    const guide = readFileSync(new URL('docs/brokers.md', root), 'utf8');
-    const executed = regions(readFileSync(new URL('test/brokers/guide.test.ts', root), 'utf8'));
-    const blocks = [...guide.matchAll(/<!-- region: (\S+) -->\n```ts\n([\s\S]*?)```/g)];
-    expect(blocks.map((b) => b[1])).toEqual(['layer4', 'dead-letter', 'fault-proxy']);
-    for (const [, name, body] of blocks) expect(body, `region ${name}`).toBe(executed.get(name ?? ''));
+    expect(expectGuideShowsRegions('docs/brokers.md', 'test/brokers/guide.test.ts')).toEqual([
+      'layer4',
+      'dead-letter',
+      'fault-proxy',
+    ]);
   });
 });

@@ -1,6 +1,5 @@
 // The examples of docs/sim-rabbitmq.md, executed. Each `#region name` is shown verbatim in the
 // guide; the last test fails when the two disagree.
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import {
   createSimulation,
@@ -9,6 +8,7 @@ import {
   simRabbitMqDriver,
   type SimAmqpMessage,
 } from 'eventproof/sim';
+import { expectGuideShowsRegions } from '../../../test/support/guide-regions.js';
 
 describe('docs/sim-rabbitmq.md', () => {
   it('quick start', async () => {
@@ -244,24 +244,6 @@ describe('docs/sim-rabbitmq.md', () => {
   });
 
   it('every marked block of the guide equals its executed region here', () => {
-    const root = new URL('../../../', import.meta.url);
-    const guide = readFileSync(new URL('docs/sim-rabbitmq.md', root), 'utf8');
-    const source = readFileSync(new URL('src/sim/rabbitmq/guide.test.ts', root), 'utf8');
-    const regions = new Map<string, string>();
-    for (const match of source.matchAll(
-      /^([ \t]*)\/\/ #region (\S+)\n([\s\S]*?)^[ \t]*\/\/ #endregion \2$/gm,
-    )) {
-      const indent = match[1] ?? '';
-      regions.set(
-        match[2] ?? '',
-        (match[3] ?? '')
-          .split('\n')
-          .map((line) => (line.startsWith(indent) ? line.slice(indent.length) : line))
-          .join('\n'),
-      );
-    }
-    const blocks = [...guide.matchAll(/<!-- region: (\S+) -->\n```ts\n([\s\S]*?)```/g)];
-    expect(blocks.length).toBe(regions.size);
-    for (const [, name, body] of blocks) expect(body, `region ${name}`).toBe(regions.get(name ?? ''));
+    expectGuideShowsRegions('docs/sim-rabbitmq.md', 'src/sim/rabbitmq/guide.test.ts');
   });
 });

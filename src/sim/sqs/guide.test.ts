@@ -1,6 +1,5 @@
 // The examples of docs/sim-sqs.md, executed. Each `#region` is copied verbatim into the guide; the
 // drift test at the end fails when the two differ.
-import { readFileSync } from 'node:fs';
 import {
   ChangeMessageVisibilityCommand,
   DeleteMessageCommand,
@@ -10,6 +9,7 @@ import {
 } from '@aws-sdk/client-sqs';
 import { describe, expect, it } from 'vitest';
 import { createSimulation, simSns, simSqs, sqsBehaviour, sqsSimDriver } from '../../public/sim.js';
+import { expectGuideShowsRegions } from '../../../test/support/guide-regions.js';
 
 /** Code written against the AWS SDK, as it would be in an application. */
 async function processOne(
@@ -294,24 +294,6 @@ describe('docs/sim-sqs.md', () => {
 
 describe('docs/sim-sqs.md drift', () => {
   it('every marked block equals its executed region here', () => {
-    const root = new URL('../../../', import.meta.url);
-    const guide = readFileSync(new URL('docs/sim-sqs.md', root), 'utf8');
-    const source = readFileSync(new URL('src/sim/sqs/guide.test.ts', root), 'utf8');
-    const executed = new Map<string, string>();
-    for (const match of source.matchAll(
-      /^([ \t]*)\/\/ #region (\S+)\n([\s\S]*?)^[ \t]*\/\/ #endregion \2$/gm,
-    )) {
-      const indent = match[1] ?? '';
-      executed.set(
-        match[2] ?? '',
-        (match[3] ?? '')
-          .split('\n')
-          .map((line) => (line.startsWith(indent) ? line.slice(indent.length) : line))
-          .join('\n'),
-      );
-    }
-    const blocks = [...guide.matchAll(/<!-- region: (\S+) -->\n```ts\n([\s\S]*?)```/g)];
-    expect(blocks.length).toBe(executed.size);
-    for (const block of blocks) expect(block[2], `region ${block[1]}`).toBe(executed.get(block[1] ?? ''));
+    expectGuideShowsRegions('docs/sim-sqs.md', 'src/sim/sqs/guide.test.ts');
   });
 });
