@@ -591,39 +591,34 @@ describe('dead-lettering and expiry', () => {
     },
   );
 
-  it('quorumDeliveryCount failures still counts a crashed channel, and refuses an unknown mode', async () => {
+  it('refuses a quorumDeliveryCount it does not know', () => {
     const sim = createSimulation({ seed: 1 });
-    const rabbit = simRabbitMq(sim, { quorumDeliveryCount: 'failures' });
-    const channel = await rabbit.createChannel();
-    await channel.assertQueue('qq', { arguments: { 'x-queue-type': 'quorum', 'x-delivery-limit': 5 } });
-    channel.sendToQueue('qq', Buffer.from('x'));
-    const worker = await rabbit.createChannel();
-    await worker.consume('qq', () => {});
-    await sim.runUntilIdle();
-    worker.crash();
-    const m = (await channel.get('qq')) as SimGetMessage;
-    expect(m.properties.headers['x-delivery-count']).toBe(1);
     expect(() => simRabbitMq(sim, { quorumDeliveryCount: 'sometimes' as never })).toThrow(
       /quorumDeliveryCount must be 'every-return' or 'failures'/,
     );
   });
 
-  it('quorum queues tell consumers x-delivery-count, and a crash counts as a return', async () => {
-    const { sim, rabbit, channel } = await setup();
-    await channel.assertQueue('qq', { arguments: { 'x-queue-type': 'quorum', 'x-delivery-limit': 1 } });
-    channel.sendToQueue('qq', Buffer.from('x'));
-    const worker = await rabbit.createChannel();
-    await worker.consume('qq', () => {});
-    await sim.runUntilIdle();
-    worker.crash();
-    const m = (await channel.get('qq')) as SimGetMessage;
-    expect(m.properties.headers['x-delivery-count']).toBe(1);
-    expect(m.fields.redelivered).toBe(true);
-    channel.reject(m, true);
-    expect(rabbit.queueStats('qq').ready).toBe(0);
-    // Past its delivery limit with no dead-letter exchange: dropped by the broker.
-    expect(sim.ledger.all().map((e) => e.fate)).toEqual(['rejected-by-broker']);
-  });
+  it.each(['every-return', 'failures'] as const)(
+    'quorum queues tell consumers x-delivery-count, and a crash counts as a return (quorumDeliveryCount %s)',
+    async (counting) => {
+      const sim = createSimulation({ seed: 1 });
+      const rabbit = simRabbitMq(sim, { quorumDeliveryCount: counting });
+      const channel = await rabbit.createChannel();
+      await channel.assertQueue('qq', { arguments: { 'x-queue-type': 'quorum', 'x-delivery-limit': 1 } });
+      channel.sendToQueue('qq', Buffer.from('x'));
+      const worker = await rabbit.createChannel();
+      await worker.consume('qq', () => {});
+      await sim.runUntilIdle();
+      worker.crash();
+      const m = (await channel.get('qq')) as SimGetMessage;
+      expect(m.properties.headers['x-delivery-count']).toBe(1);
+      expect(m.fields.redelivered).toBe(true);
+      channel.reject(m, true);
+      expect(rabbit.queueStats('qq').ready).toBe(0);
+      // Past its delivery limit with no dead-letter exchange: dropped by the broker.
+      expect(sim.ledger.all().map((e) => e.fate)).toEqual(['rejected-by-broker']);
+    },
+  );
 });
 
 describe('faults', () => {
