@@ -33,6 +33,8 @@ export interface FaultSpec {
 }
 
 const KINDS: readonly FaultKind[] = ['duplicate', 'crash-before-ack', 'reorder', 'delay', 'unavailable'];
+/** The models a fault can be scoped to. */
+const BROKERS: readonly string[] = ['kafka', 'rabbitmq', 'sqs'];
 
 /** The decision each fault kind records, e.g. `fault:duplicate`: built once, not per opportunity. */
 const DECISION_KIND = Object.fromEntries(KINDS.map((kind) => [kind, `fault:${kind}`])) as Record<
@@ -46,6 +48,15 @@ export class Faults {
   constructor(private readonly decisions: DecisionLog) {}
 
   add(spec: FaultSpec): () => void {
+    if (spec === null || typeof spec !== 'object') {
+      throw new InvalidArgumentError(
+        failure(
+          'add a fault',
+          `a fault is an object, got ${String(spec)}`,
+          'Use e.g. { kind: "duplicate", probability: 0.1 }',
+        ),
+      );
+    }
     if (!KINDS.includes(spec.kind)) {
       throw new InvalidArgumentError(
         failure(
@@ -55,12 +66,42 @@ export class Faults {
         ),
       );
     }
-    const p = spec.probability ?? (spec.kind === 'unavailable' ? 1 : 0.1);
-    if (!(p >= 0 && p <= 1))
+    if (spec.broker !== undefined && !BROKERS.includes(spec.broker)) {
       throw new InvalidArgumentError(
         failure(
           `add a ${spec.kind} fault`,
-          `probability must be between 0 and 1, got ${String(spec.probability)}`,
+          `unknown broker ${JSON.stringify(spec.broker)}: the fault would never fire`,
+          `Use one of: ${BROKERS.join(', ')} (lower case), or leave broker out for every model`,
+        ),
+      );
+    }
+    if (spec.target !== undefined && (typeof spec.target !== 'string' || spec.target === '')) {
+      throw new InvalidArgumentError(
+        failure(
+          `add a ${spec.kind} fault`,
+          `target must be the name of a topic, queue or exchange, got ${JSON.stringify(spec.target)}`,
+          'Pass the name as a string, or leave target out',
+        ),
+      );
+    }
+    for (const field of ['delayMs', 'fromMs', 'untilMs'] as const) {
+      const value = spec[field];
+      if (value !== undefined && !(typeof value === 'number' && Number.isFinite(value) && value >= 0)) {
+        throw new InvalidArgumentError(
+          failure(
+            `add a ${spec.kind} fault`,
+            `${field} must be a number of ms, 0 or more, got ${JSON.stringify(value) ?? String(value)}`,
+            `Use e.g. { ${field}: 100 }`,
+          ),
+        );
+      }
+    }
+    const p = spec.probability ?? (spec.kind === 'unavailable' ? 1 : 0.1);
+    if (!(typeof p === 'number' && p >= 0 && p <= 1))
+      throw new InvalidArgumentError(
+        failure(
+          `add a ${spec.kind} fault`,
+          `probability must be a number between 0 and 1, got ${JSON.stringify(spec.probability) ?? String(spec.probability)}`,
           'Use e.g. { probability: 0.1 }',
         ),
       );

@@ -219,3 +219,61 @@ describe('virtual Date and timers behave as Node code expects', () => {
     expect(fired).toEqual(['unrefed@10', 'refreshed@160']);
   });
 });
+
+describe('bad input to the world', () => {
+  it('refuses options it would ignore or misread, with the option named', () => {
+    const refused: [unknown, RegExp][] = [
+      [null, /options must be an object/],
+      [{ sead: 1 }, /unknown option 'sead'/],
+      [{ seed: 'abc' }, /seed must be a whole number/],
+      [{ seed: Number.NaN }, /seed must be a whole number/],
+      [{ seed: 1.5 }, /seed must be a whole number/],
+      [{ seed: 2 ** 53 }, /seed must be a whole number/],
+      [{ startMs: Number.NaN }, /startMs must be a finite number/],
+      [{ startMs: '5' }, /startMs must be a finite number/],
+      [{ faults: { kind: 'duplicate' } }, /faults must be an array/],
+      [{ faults: [null] }, /a fault is an object/],
+      [{ faults: [{ kind: 'duplicate', broker: 'SQS' }] }, /unknown broker "SQS"/],
+      [{ faults: [{ kind: 'delay', delayMs: -5 }] }, /delayMs must be a number of ms/],
+      [
+        { faults: [{ kind: 'duplicate', probability: '0.5' }] },
+        /probability must be a number between 0 and 1/,
+      ],
+    ];
+    for (const [options, message] of refused) {
+      expect(() => createSimulation(options as never), JSON.stringify(options)).toThrow(InvalidArgumentError);
+      expect(() => createSimulation(options as never), JSON.stringify(options)).toThrow(message);
+    }
+    // Seeds are 32-bit words: the extremes of that range are accepted.
+    expect(createSimulation({ seed: -1 }).seed).toBe(-1);
+    expect(createSimulation({ seed: 4294967295 }).seed).toBe(4294967295);
+  });
+
+  it('refuses a task that is not a function, an infinite delay, and run bounds that are not numbers', async () => {
+    const sim = createSimulation({ seed: 1 });
+    expect(() => sim.schedule(0, 'x', 42 as never)).toThrow(/the task must be a function/);
+    expect(() => sim.schedule(Number.POSITIVE_INFINITY, 'x', () => {})).toThrow(/finite number of ms/);
+    await expect(sim.advance(Number.NaN)).rejects.toThrow(/ms must be a finite number/);
+    await expect(sim.advance(-5)).rejects.toThrow(InvalidArgumentError);
+    await expect(sim.run({ untilMs: Number.NaN })).rejects.toThrow(/untilMs must be a virtual time/);
+    await expect(sim.run({ maxSteps: Number.NaN })).rejects.toThrow(/maxSteps must be a whole number/);
+    await expect(sim.run({ maxSteps: -1 })).rejects.toThrow(/maxSteps must be a whole number/);
+    // The world is still usable after each refusal.
+    sim.schedule(10, 'fine', () => {});
+    await expect(sim.runUntilIdle()).resolves.toMatchObject({ now: 10, idle: true });
+  });
+
+  it('fails the run with the error of a scheduled async task that rejects, instead of losing it', async () => {
+    const sim = createSimulation({ seed: 1 });
+    sim.schedule(0, 'job', async () => {
+      await Promise.resolve();
+      throw new Error('job failed');
+    });
+    await expect(sim.runUntilIdle()).rejects.toThrow('job failed');
+    // A sync throw fails the run the same way.
+    sim.schedule(0, 'sync job', () => {
+      throw new Error('sync job failed');
+    });
+    await expect(sim.runUntilIdle()).rejects.toThrow('sync job failed');
+  });
+});

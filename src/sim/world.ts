@@ -109,6 +109,7 @@ export class Simulation {
   private readonly stepHooks: ((task: Task) => void)[] = [];
 
   constructor(options: SimulationOptions = {}) {
+    checkOptions(options);
     this.seed = options.seed ?? randomSeed();
     this.random = SeededRandom.fromSeed(this.seed);
     this.decisions = new DecisionLog(this.random, { replay: options.replay, chooser: options.chooser });
@@ -135,15 +136,23 @@ export class Simulation {
     return this.clock;
   }
 
-  /** Runs `run` after `delayMs` of virtual time. */
+  /**
+   * Runs `run` after `delayMs` of virtual time. A `run` that returns a promise is awaited like a
+   * handler's; if it rejects, the run that is going fails with its error, as a synchronous throw does.
+   */
   schedule(delayMs: number, label: string, run: () => unknown): Task {
-    if (!(delayMs >= 0)) {
+    if (!(delayMs >= 0 && delayMs < Number.POSITIVE_INFINITY)) {
       throw new InvalidArgumentError(
         failure(
           `schedule ${label}`,
-          `the delay must be 0 or more ms, got ${String(delayMs)}`,
+          `the delay must be a finite number of ms, 0 or more, got ${String(delayMs)}`,
           'Pass a non-negative delay',
         ),
+      );
+    }
+    if (typeof run !== 'function') {
+      throw new InvalidArgumentError(
+        failure(`schedule ${label}`, `the task must be a function, got ${typeof run}`, 'Pass () => …'),
       );
     }
     return this.scheduler.push(this.clock + delayMs, label, run);
@@ -202,6 +211,16 @@ export class Simulation {
 
   /** Moves virtual time forward by `ms`, running everything due on the way. */
   advance(ms: number): Promise<RunResult> {
+    if (!(typeof ms === 'number' && ms >= 0 && ms < Number.POSITIVE_INFINITY))
+      return Promise.reject(
+        new InvalidArgumentError(
+          failure(
+            'advance the simulation',
+            `ms must be a finite number, 0 or more, got ${JSON.stringify(ms) ?? String(ms)}`,
+            'Pass how much virtual time to run, e.g. advance(1_000); runUntilIdle() runs until nothing is left',
+          ),
+        ),
+      );
     return this.run({ untilMs: this.clock + ms });
   }
 
@@ -229,6 +248,11 @@ export class Simulation {
         ),
       );
     }
+    const { untilMs, maxSteps: given } = options;
+    if (untilMs !== undefined && !(typeof untilMs === 'number' && !Number.isNaN(untilMs)))
+      throw runArgument('untilMs', untilMs, 'a virtual time in ms, e.g. sim.now() + 1_000');
+    if (given !== undefined && !(Number.isInteger(given) && given >= 0))
+      throw runArgument('maxSteps', given, 'a whole number of steps, 0 or more');
     this.running = true;
     const uninstall = installVirtualGlobals((this.#time ??= this.virtualTime()));
     const bounded = options.maxSteps !== undefined;
@@ -268,13 +292,18 @@ export class Simulation {
         this.clock = Math.max(this.clock, next.time);
         this.steps++;
         ran++;
-        next.run();
+        const result = next.run();
+        // A task that returns a promise is tracked like a handler's; a rejection fails the run.
+        if (result instanceof Promise && !this.inFlight.has(result)) this.trackTask(result, next.label);
+        if (this.#taskFailure !== undefined) this.throwTaskFailure();
         // flush() does nothing with nothing in flight but its await: the same one microtask turn,
         // taken here without the call.
         if (this.inFlight.size === 0) await RESOLVED;
         else await this.flush(false);
+        if (this.#taskFailure !== undefined) this.throwTaskFailure();
         for (const hook of this.stepHooks) hook(next);
       }
+      if (this.#taskFailure !== undefined) this.throwTaskFailure();
       if (Number.isFinite(until) && this.clock < until) this.clock = until;
     } finally {
       uninstall(this.ledger.count() >= LARGE_WORLD_MESSAGES);
@@ -282,6 +311,24 @@ export class Simulation {
     }
     const idle = this.scheduler.peek() === undefined;
     return { now: this.clock, steps: ran, idle, stuck: idle ? [...this.inFlight.values()] : [] };
+  }
+
+  /** The first rejection of a scheduled task's promise, thrown by the run at its next step. */
+  #taskFailure: { readonly error: unknown } | undefined;
+
+  private trackTask(promise: Promise<unknown>, label: string): void {
+    void this.track(
+      promise.catch((error: unknown) => {
+        this.#taskFailure ??= { error };
+      }),
+      label,
+    );
+  }
+
+  private throwTaskFailure(): never {
+    const { error } = this.#taskFailure!;
+    this.#taskFailure = undefined;
+    throw error;
   }
 
   private runaway(steps: number): RunawayError {
@@ -371,6 +418,45 @@ export class Simulation {
 }
 
 const RESOLVED: Promise<void> = Promise.resolve();
+
+const runArgument = (name: string, value: unknown, hint: string): InvalidArgumentError =>
+  new InvalidArgumentError(
+    failure('run the simulation', `${name} must be ${hint}, got ${JSON.stringify(value) ?? String(value)}`),
+  );
+
+/** The options `createSimulation` knows, to catch a misspelt one (`sead`) that would be ignored. */
+const OPTION_NAMES = ['seed', 'replay', 'chooser', 'faults', 'trace', 'startMs', 'stepLimit'];
+
+/** Refuses options that would be ignored or misread: a misspelt name, a seed or start time that is not a number. */
+function checkOptions(options: SimulationOptions): void {
+  const bad = (reason: string, hint: string) =>
+    new InvalidArgumentError(failure('create the simulation', reason, hint));
+  if (options === null || typeof options !== 'object')
+    throw bad(`options must be an object, got ${String(options)}`, 'Pass e.g. { seed: 42 }, or nothing');
+  const unknown = Object.keys(options).filter((key) => !OPTION_NAMES.includes(key));
+  if (unknown.length > 0)
+    throw bad(
+      `unknown option${unknown.length > 1 ? 's' : ''} ${unknown.map((k) => `'${k}'`).join(', ')}`,
+      `Use ${OPTION_NAMES.join(', ')}`,
+    );
+  const { seed, startMs, faults } = options;
+  // Seeds are taken as 32-bit words: -1 and 4294967295 are the same seed.
+  if (seed !== undefined && !(Number.isInteger(seed) && seed >= -0x80000000 && seed <= 0xffffffff))
+    throw bad(
+      `seed must be a whole number from -2147483648 to 4294967295, got ${JSON.stringify(seed) ?? String(seed)}`,
+      'Use e.g. { seed: 42 }; a failure report prints the seed to use',
+    );
+  if (startMs !== undefined && !(typeof startMs === 'number' && Number.isFinite(startMs)))
+    throw bad(
+      `startMs must be a finite number of ms since the epoch, got ${JSON.stringify(startMs) ?? String(startMs)}`,
+      'Use e.g. { startMs: Date.UTC(2026, 0, 1) }',
+    );
+  if (faults !== undefined && !Array.isArray(faults))
+    throw bad(
+      'faults must be an array of fault specs',
+      'Use e.g. { faults: [{ kind: "duplicate", probability: 0.1 }] }',
+    );
+}
 /** Mixed into the seed for `Math.random`'s stream, so that it is not the decisions' stream. */
 const AMBIENT_STREAM = 0x6d2b79f5;
 

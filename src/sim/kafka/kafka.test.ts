@@ -4,10 +4,10 @@ import { createSimulation, type SimulationOptions } from '../world.js';
 import { simKafka, kafkaCapabilities } from './kafka.js';
 import { partitionForKey } from './murmur2.js';
 
-const world = async (options: SimulationOptions & { partitions?: number } = {}) => {
+const world = async ({ partitions, ...options }: SimulationOptions & { partitions?: number } = {}) => {
   const sim = createSimulation({ seed: 1, ...options });
   const kafka = simKafka(sim);
-  kafka.createTopic('orders', { partitions: options.partitions ?? 1 });
+  kafka.createTopic('orders', { partitions: partitions ?? 1 });
   const producer = kafka.producer();
   await producer.connect();
   return { sim, kafka, producer };

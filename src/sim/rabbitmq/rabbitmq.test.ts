@@ -768,6 +768,31 @@ describe('bad handlers', () => {
     expect(sim.trace.render()).toMatch(/threw non-Error value "boom"/);
   });
 
+  it('records a handler that throws an Error whose message cannot be read, and keeps delivering', async () => {
+    const { sim, rabbit, channel } = await setup();
+    await channel.assertQueue('q');
+    const hostile = new Error('hidden');
+    Object.defineProperty(hostile, 'message', {
+      get() {
+        throw new Error('message getter exploded');
+      },
+    });
+    const seen: string[] = [];
+    await channel.consume('q', (m) => {
+      if (!m) return;
+      seen.push(m.content.toString());
+      if (m.content.toString() === 'bad') throw hostile;
+      channel.ack(m);
+    });
+    channel.sendToQueue('q', Buffer.from('bad'));
+    channel.sendToQueue('q', Buffer.from('good'));
+    await sim.runUntilIdle();
+    expect(seen).toEqual(['bad', 'good']);
+    expect(rabbit.handlerFailures.map((f) => f.error)).toEqual([hostile]);
+    expect(rabbit.queueStats('q')).toMatchObject({ ready: 0, unacked: 1 });
+    expect(sim.trace.render()).toMatch(/a thrown value that cannot be printed/);
+  });
+
   it('reports a handler that never settles as stuck instead of hanging', async () => {
     const { sim, channel } = await setup();
     await channel.assertQueue('q');

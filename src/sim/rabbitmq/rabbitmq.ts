@@ -1382,8 +1382,7 @@ export class SimRabbitMq {
    */
   private handlerFailed(consumer: Consumer, queue: string, id: string, error: unknown): void {
     this.handlerFailures.push({ time: this.sim.now(), queue, consumerTag: consumer.tag, message: id, error });
-    const text =
-      error instanceof Error ? `${error.name}: ${error.message}` : `non-Error value ${safeString(error)}`;
+    const text = describeFailure(error);
     if (this.tracing)
       this.trace(
         'error',
@@ -1547,6 +1546,15 @@ function describe(properties: StoredProperties): string | undefined {
 
 function sameArgs(a: Record<string, unknown> | undefined, b: Record<string, unknown> | undefined): boolean {
   return JSON.stringify(a ?? {}) === JSON.stringify(b ?? {});
+}
+
+/** What a handler threw, in a line; never throws itself (an Error whose getters throw, a hostile proxy). */
+function describeFailure(error: unknown): string {
+  try {
+    return error instanceof Error ? `${error.name}: ${error.message}` : `non-Error value ${safeString(error)}`;
+  } catch {
+    return 'a thrown value that cannot be printed';
+  }
 }
 
 function safeString(value: unknown): string {
