@@ -208,18 +208,43 @@ export class SimChannel {
     // counts that tie here. One call fewer to win keeps the message from escaping into tagOf().
     const tag = (message as Partial<AmqpSettleable> | undefined)?.fields?.deliveryTag;
     if (typeof tag !== 'number') throw notDelivered();
-    this.rabbit.ack(state, tag, allUpTo);
+    try {
+      this.rabbit.ack(state, tag, allUpTo);
+    } catch (error) {
+      this.announceRefusal(error);
+    }
   }
 
   /** Negative ack: requeue (default; redelivered=true, back at its position) or dead-letter with reason `rejected`. */
   nack(message: AmqpSettleable, allUpTo = false, requeue = true): void {
     this.ensureOpen('nack a message');
-    this.rabbit.nack(this.state, tagOf(message), allUpTo, requeue, 'nack');
+    try {
+      this.rabbit.nack(this.state, tagOf(message), allUpTo, requeue, 'nack');
+    } catch (error) {
+      this.announceRefusal(error);
+    }
   }
 
   reject(message: AmqpSettleable, requeue = true): void {
     this.ensureOpen('reject a message');
-    this.rabbit.nack(this.state, tagOf(message), false, requeue, 'reject');
+    try {
+      this.rabbit.nack(this.state, tagOf(message), false, requeue, 'reject');
+    } catch (error) {
+      this.announceRefusal(error);
+    }
+  }
+
+  /**
+   * A settle the broker refused (an unknown delivery tag: a double ack, an ack on another channel)
+   * closed the channel: its listeners hear 'error' and 'close', as amqplib's do, and the caller gets
+   * the error.
+   */
+  private announceRefusal(error: unknown): never {
+    if (this.state.closed !== undefined) {
+      this.emit('error', error);
+      this.emit('close');
+    }
+    throw error;
   }
 
   ackAll(): void {

@@ -405,9 +405,14 @@ describe('consuming', () => {
     channel.sendToQueue('q', Buffer.from('2'));
     const first = (await channel.get('q')) as SimGetMessage;
     await channel.get('q');
+    const heard: string[] = [];
+    channel.on('error', (error: Error) => heard.push(`error: ${error.message}`));
+    channel.on('close', () => heard.push('close'));
     channel.ack(first);
     expect(() => channel.ack(first)).toThrow(/unknown delivery tag 1/);
     expect(channel.isClosed).toBe(true);
+    // Its listeners hear it, as amqplib's do: reconnect-on-close code learns the channel is gone.
+    expect(heard).toEqual([expect.stringMatching(/^error: .*PRECONDITION_FAILED/), 'close']);
     await sim.runUntilIdle();
     expect(rabbit.queueStats('q')).toEqual({ ready: 1, unacked: 0, consumers: 0 });
     expect(() => channel.ack({} as SimAmqpMessage)).toThrow(/Channel closed/);
