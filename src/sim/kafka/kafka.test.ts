@@ -328,6 +328,41 @@ describe('Kafka model: consuming', () => {
     expect(await scenario(false)).toEqual(traced);
   });
 
+  it.each([true, false])(
+    'a seek out of range resets as kafkajs does: to the earliest offset with fromBeginning (%s), else the latest',
+    async (fromBeginning) => {
+      const { sim, kafka, producer } = await world();
+      const send = (from: number, count: number) =>
+        producer.send({
+          topic: 'orders',
+          messages: Array.from({ length: count }, (_, i) => ({ value: `v${from + i}` })),
+        });
+      await send(0, 4);
+      const consumer = kafka.consumer({ groupId: 'g' });
+      await consumer.subscribe({ topic: 'orders', fromBeginning });
+      const seen: string[] = [];
+      await consumer.run({
+        eachMessage: ({ message }) => {
+          seen.push(message.offset);
+          if (seen.length === 1) consumer.seek({ topic: 'orders', partition: 0, offset: '999' });
+        },
+      });
+      await sim.runUntilIdle();
+      // Without fromBeginning the consumer starts at the end: new records start the reading.
+      if (!fromBeginning) {
+        await send(4, 1);
+        await sim.runUntilIdle();
+        await send(5, 1);
+        await sim.runUntilIdle();
+      }
+      // With fromBeginning the reset goes back to offset 0: the partition is read again from the start.
+      expect(seen).toEqual(fromBeginning ? ['0', '0', '1', '2', '3'] : ['4', '5']);
+      expect(sim.trace.render()).toContain(
+        `seek to 999 is out of range (0..${fromBeginning ? 4 : 5}): reset to the ${fromBeginning ? 'earliest offset 0' : 'latest offset 5'}`,
+      );
+    },
+  );
+
   it('a duplicate fault redelivers the record right away and never reorders the partition', async () => {
     const { sim, kafka, producer } = await world({ faults: [{ kind: 'duplicate', probability: 0.5 }] });
     const seen: string[] = [];

@@ -620,9 +620,25 @@ export class SimKafka {
       );
   }
 
-  /** @internal Moves a cursor (seek); an in-flight record finishes but reading continues at `offset`. */
+  /**
+   * @internal Moves a cursor (seek); an in-flight record finishes but reading continues at `offset`.
+   * An offset outside the log is what the broker answers OFFSET_OUT_OF_RANGE to, and kafkajs then
+   * resets to its default offset: the earliest with `fromBeginning`, else the latest.
+   */
   seek(c: Cursor, offset: number): void {
-    c.position = clamp(offset, c.partition);
+    const p = c.partition;
+    if (offset < p.logStartOffset || offset > p.highWatermark) {
+      const earliest = c.member.consumer.fromBeginning(p.topic.name);
+      c.position = earliest ? p.logStartOffset : p.highWatermark;
+      if (this.tracing)
+        this.trace(
+          'error',
+          p.where,
+          undefined,
+          undefined,
+          `seek to ${offset} is out of range (${p.logStartOffset}..${p.highWatermark}): reset to the ${earliest ? 'earliest' : 'latest'} offset ${c.position}, as kafkajs does${earliest ? ' with fromBeginning' : ''}`,
+        );
+    } else c.position = offset;
     c.heldUntil = 0;
     c.failures = 0;
     if (c.member.consumer.autoCommit) c.resolved = c.position;

@@ -1551,7 +1551,9 @@ function sameArgs(a: Record<string, unknown> | undefined, b: Record<string, unkn
 /** What a handler threw, in a line; never throws itself (an Error whose getters throw, a hostile proxy). */
 function describeFailure(error: unknown): string {
   try {
-    return error instanceof Error ? `${error.name}: ${error.message}` : `non-Error value ${safeString(error)}`;
+    return error instanceof Error
+      ? `${error.name}: ${error.message}`
+      : `non-Error value ${safeString(error)}`;
   } catch {
     return 'a thrown value that cannot be printed';
   }
