@@ -363,6 +363,21 @@ describe('Kafka model: consuming', () => {
     },
   );
 
+  it('a seek made before the assignment resets the same way when it is out of range', async () => {
+    const { sim, kafka, producer } = await world();
+    await producer.send({ topic: 'orders', messages: [{ value: 'a' }, { value: 'b' }] });
+    const consumer = kafka.consumer({ groupId: 'g' });
+    await consumer.subscribe({ topic: 'orders', fromBeginning: true });
+    consumer.seek({ topic: 'orders', partition: 0, offset: '999' });
+    const seen: string[] = [];
+    await consumer.run({ eachMessage: ({ message }) => void seen.push(message.offset) });
+    await sim.runUntilIdle();
+    expect(seen).toEqual(['0', '1']);
+    expect(sim.trace.render()).toContain(
+      'seek to 999 is out of range (0..2): reset to the earliest offset 0',
+    );
+  });
+
   it('a duplicate fault redelivers the record right away and never reorders the partition', async () => {
     const { sim, kafka, producer } = await world({ faults: [{ kind: 'duplicate', probability: 0.5 }] });
     const seen: string[] = [];

@@ -565,6 +565,9 @@ export class SimKafka {
 
   private startPosition(group: Group, p: Partition, consumer: SimConsumer): number {
     const sought = consumer.takeSeek(p);
+    // A seek made before the assignment: out of range, it resets as a seek after it does.
+    if (sought !== undefined && (sought < p.logStartOffset || sought > p.highWatermark))
+      return this.outOfRange(sought, p, consumer);
     let position = sought ?? group.committed.get(p) ?? group.started.get(p);
     if (position === undefined) {
       position = consumer.fromBeginning(p.topic.name) ? p.logStartOffset : p.highWatermark;
@@ -627,22 +630,29 @@ export class SimKafka {
    */
   seek(c: Cursor, offset: number): void {
     const p = c.partition;
-    if (offset < p.logStartOffset || offset > p.highWatermark) {
-      const earliest = c.member.consumer.fromBeginning(p.topic.name);
-      c.position = earliest ? p.logStartOffset : p.highWatermark;
-      if (this.tracing)
-        this.trace(
-          'error',
-          p.where,
-          undefined,
-          undefined,
-          `seek to ${offset} is out of range (${p.logStartOffset}..${p.highWatermark}): reset to the ${earliest ? 'earliest' : 'latest'} offset ${c.position}, as kafkajs does${earliest ? ' with fromBeginning' : ''}`,
-        );
-    } else c.position = offset;
+    c.position =
+      offset < p.logStartOffset || offset > p.highWatermark
+        ? this.outOfRange(offset, p, c.member.consumer)
+        : offset;
     c.heldUntil = 0;
     c.failures = 0;
     if (c.member.consumer.autoCommit) c.resolved = c.position;
     this.kick();
+  }
+
+  /** Where a seek to `offset`, outside the log, leaves the consumer: its default offset, traced. */
+  private outOfRange(offset: number, p: Partition, consumer: SimConsumer): number {
+    const earliest = consumer.fromBeginning(p.topic.name);
+    const position = earliest ? p.logStartOffset : p.highWatermark;
+    if (this.tracing)
+      this.trace(
+        'error',
+        p.where,
+        undefined,
+        undefined,
+        `seek to ${offset} is out of range (${p.logStartOffset}..${p.highWatermark}): reset to the ${earliest ? 'earliest' : 'latest'} offset ${position}, as kafkajs does${earliest ? ' with fromBeginning' : ''}`,
+      );
+    return position;
   }
 
   /** @internal */
