@@ -193,6 +193,14 @@ describe('Kafka model: producing', () => {
     expect(await code(() => simKafka(createSimulation({ seed: 1 }), { defaultPartitions: 0 }))).toBe(
       'SIM_CONFIG',
     );
+    // A string is not a boolean: 'no' would have switched auto creation on.
+    expect(() => simKafka(createSimulation({ seed: 1 }), { allowAutoTopicCreation: 'no' as never })).toThrow(
+      /allowAutoTopicCreation must be true or false, got "no"/,
+    );
+    // A send with no topic names the missing argument, not a topic called 'undefined'.
+    await expect(producer.send({ messages: [{ value: 'x' }] } as never)).rejects.toThrow(
+      /no topic was given/,
+    );
     const consumer = kafka.consumer({ groupId: 'g' });
     expect(await code(consumer.subscribe({ topic: 'nope' }))).toBe('SIM_UNKNOWN_TARGET');
     expect(await code(consumer.run({ eachMessage: () => {} }))).toBe('INVALID_ARGUMENT');

@@ -339,7 +339,7 @@ export class SimKafka {
       this.createTopic(name);
       return this.topics.get(name)!;
     }
-    throw unknownTopic(String(name), action);
+    throw unknownTopic(name, action);
   }
 
   /** @internal */

@@ -68,9 +68,17 @@ export function validateKafkaOptions(options: SimKafkaOptions): Required<SimKafk
       'Use e.g. simKafka(sim, { defaultPartitions: 3 })',
     );
   }
+  const autoCreate = options.allowAutoTopicCreation ?? false;
+  if (typeof autoCreate !== 'boolean') {
+    throw config(
+      'create the Kafka model',
+      `allowAutoTopicCreation must be true or false, got ${JSON.stringify(autoCreate) ?? String(autoCreate)}`,
+      'Use simKafka(sim, { allowAutoTopicCreation: true })',
+    );
+  }
   return {
     defaultPartitions,
-    allowAutoTopicCreation: options.allowAutoTopicCreation ?? false,
+    allowAutoTopicCreation: autoCreate,
     clientId: options.clientId ?? 'consumer',
   };
 }
@@ -225,15 +233,24 @@ export function validateConsumerOptions(options: ConsumerOptions): ResolvedConsu
   };
 }
 
-export const unknownTopic = (topic: string, action: string) =>
-  new EventproofError(
-    'SIM_UNKNOWN_TARGET',
-    failure(
-      action,
-      `topic '${topic}' does not exist`,
-      `Create it first with kafka.createTopic('${topic}', { partitions: 1 }) or admin().createTopics(...), or pass { allowAutoTopicCreation: true } to simKafka`,
-    ),
-  );
+export const unknownTopic = (topic: unknown, action: string) =>
+  typeof topic !== 'string' || topic === ''
+    ? new EventproofError(
+        'SIM_CONFIG',
+        failure(
+          action,
+          `no topic was given (got ${JSON.stringify(topic) ?? String(topic)})`,
+          "Name the topic, e.g. { topic: 'orders', … }",
+        ),
+      )
+    : new EventproofError(
+        'SIM_UNKNOWN_TARGET',
+        failure(
+          action,
+          `topic '${topic}' does not exist`,
+          `Create it first with kafka.createTopic('${topic}', { partitions: 1 }) or admin().createTopics(...), or pass { allowAutoTopicCreation: true } to simKafka`,
+        ),
+      );
 
 /** Async API methods report errors as rejections, as kafkajs does. */
 export const rejectWith = (error: unknown): Promise<never> =>

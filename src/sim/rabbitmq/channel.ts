@@ -353,7 +353,16 @@ export class SimChannel {
     if (this.state.closed !== undefined) this.ensureOpen(publishAction(exchange));
     if (!isValidKey(routingKey)) checkKey(publishAction(exchange), routingKey);
     const body = Buffer.isBuffer(content) ? content : toBuffer(content, publishAction(exchange));
-    const ttl = options?.expiration === undefined ? undefined : parseExpiration(options.expiration);
+    let ttl: number | undefined;
+    if (options?.expiration !== undefined) {
+      try {
+        ttl = parseExpiration(options.expiration);
+      } catch (error) {
+        // RabbitMQ answers an invalid expiration with a channel error: the channel closes.
+        this.fail(error);
+        throw error;
+      }
+    }
     const properties = storeProperties(options);
     let unknown = false;
     const until = this.rabbit.unavailableUntil(exchange === '' ? routingKey : exchange);

@@ -240,9 +240,14 @@ describe('publishing', () => {
     const { channel } = await setup();
     await channel.assertQueue('q');
     expect(() => channel.sendToQueue('q', 'text' as unknown as Buffer)).toThrow(/Buffer or Uint8Array/);
+    const heard: string[] = [];
+    channel.on('close', () => heard.push('close'));
     expect(() => channel.sendToQueue('q', Buffer.from('x'), { expiration: '1.5s' })).toThrow(
       /invalid expiration/,
     );
+    // A channel error, as RabbitMQ answers it (406): the channel is closed and says so.
+    expect(channel.isClosed).toBe(true);
+    expect(heard).toEqual(['close']);
   });
 
   it('accepts a Uint8Array and hands back a Buffer', async () => {
